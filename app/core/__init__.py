@@ -1,0 +1,1 @@
+"""The science: pure Python/NumPy, no Dash, no Plotly."""

@@ -1,0 +1,1 @@
+"""One module per interactive lab: layout() plus callbacks registered at import."""
