@@ -1,0 +1,63 @@
+"""The frame every lab sits in: a titled card with an intro, controls, results and its source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+
+def lab_card(
+    lab_id: str,
+    title: str,
+    intro: str,
+    body: Any,
+    *,
+    sources: list[tuple[str, str]] | None = None,
+    icon: str = "bi-sliders",
+) -> dbc.Card:
+    """A lab: `intro` is one or two plain sentences (Markdown allowed); `sources` are (label, url)."""
+    footer = None
+    if sources:
+        links = []
+        for i, (label, url) in enumerate(sources):
+            if i:
+                links.append(" · ")
+            links.append(html.A(label, href=url, target="_blank", rel="noopener noreferrer"))
+        footer = dbc.CardFooter([html.Span("Sources: ", className="fw-semibold"), *links],
+                                className="small text-muted")
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                html.H3([html.I(className=f"bi {icon} me-2"), title], className="h5 mb-0"),
+                className="lab-card-header",
+            ),
+            dbc.CardBody([dcc.Markdown(intro, className="lab-intro"), body]),
+            *([footer] if footer else []),
+        ],
+        id=f"{lab_id}-lab",
+        className="lab-card mb-4",
+    )
+
+
+def stat(label: str, value: Any, id: str | None = None, hint: str = "") -> html.Div:
+    """A headline number with its label (e.g. 'Parameters' / '124.4 M')."""
+    value_kwargs = {"id": id} if id else {}
+    return html.Div(
+        [
+            html.Div(label, className="stat-label"),
+            html.Div(value, className="stat-value", **value_kwargs),
+            *([html.Div(hint, className="stat-hint")] if hint else []),
+        ],
+        className="stat",
+    )
+
+
+def formula_note(formula: str, source: str, url: str | None = None) -> html.Div:
+    """'Formula used' line under a result: the formula in plain text and where it comes from."""
+    src = html.A(source, href=url, target="_blank", rel="noopener noreferrer") if url else source
+    return html.Div(
+        [html.I(className="bi bi-calculator me-2"), html.Code(formula), html.Span(" — "), src],
+        className="formula-note small text-muted mt-2",
+    )

@@ -1,0 +1,54 @@
+"""The one figure theme: every figure in the app goes through `themed()`.
+
+Also `message_figure()`: what a chart shows instead of going blank when there is
+nothing to draw (bad input, no runs yet).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT = "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+# Colour-blind-safe palette (Okabe & Ito 2008), in the order series use it.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+PRIMARY = "#3459e6"  # the Bootstrap theme's primary colour
+MUTED = "#6c757d"
+
+pio.templates["ogelo"] = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT, size=13, color="#212529"),
+        title=dict(font=dict(size=15), x=0.0, xanchor="left"),
+        colorway=PALETTE,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="#ffffff",
+        margin=dict(l=56, r=16, t=48, b=48),
+        xaxis=dict(gridcolor="#eceff3", zerolinecolor="#d5dae1", linecolor="#c9ced6",
+                   automargin=True),
+        yaxis=dict(gridcolor="#eceff3", zerolinecolor="#d5dae1", linecolor="#c9ced6",
+                   automargin=True),
+        hoverlabel=dict(font=dict(family=FONT)),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+    )
+)
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go.Figure:
+    """Apply the app theme (and optionally a title) to `fig` and return it."""
+    fig.update_layout(template="ogelo", height=height)
+    if title is not None:
+        fig.update_layout(title_text=title)
+    return fig
+
+
+def message_figure(message: str, *, height: int = 300) -> go.Figure:
+    """An empty chart that says why it is empty, instead of a blank box."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font=dict(size=14, color=MUTED))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return themed(fig, height=height)
