@@ -66,7 +66,10 @@ class Settings:
         metadata={"env": "REDIS_URL", "help": "Redis URL: run background jobs on Celery workers"}
     )
     job_max_steps: int = field(
-        metadata={"env": "JOB_MAX_STEPS", "help": "most optimisation steps one training job may run"}
+        metadata={
+            "env": "JOB_MAX_STEPS",
+            "help": "most optimisation steps one training job may run",
+        }
     )
     job_max_params: int = field(
         metadata={"env": "JOB_MAX_PARAMS", "help": "largest model (parameters) a job may train"}

@@ -39,7 +39,10 @@ def number_field(
         control = dbc.InputGroup([control, dbc.InputGroupText(unit)], size="sm")
     else:
         control.size = "sm"
-    children: list[Any] = [dbc.Label(label, html_for=id, className="form-label small mb-1"), control]
+    children: list[Any] = [
+        dbc.Label(label, html_for=id, className="form-label small mb-1"),
+        control,
+    ]
     if help:
         children.append(html.Div(help, className="form-text small"))
     return html.Div(children, className="mb-2")

@@ -25,8 +25,9 @@ def lab_card(
             if i:
                 links.append(" · ")
             links.append(html.A(label, href=url, target="_blank", rel="noopener noreferrer"))
-        footer = dbc.CardFooter([html.Span("Sources: ", className="fw-semibold"), *links],
-                                className="small text-muted")
+        footer = dbc.CardFooter(
+            [html.Span("Sources: ", className="fw-semibold"), *links], className="small text-muted"
+        )
     return dbc.Card(
         [
             dbc.CardHeader(

@@ -23,17 +23,22 @@ pio.templates["ogelo"] = go.layout.Template(
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="#ffffff",
         margin=dict(l=56, r=16, t=48, b=48),
-        xaxis=dict(gridcolor="#eceff3", zerolinecolor="#d5dae1", linecolor="#c9ced6",
-                   automargin=True),
-        yaxis=dict(gridcolor="#eceff3", zerolinecolor="#d5dae1", linecolor="#c9ced6",
-                   automargin=True),
+        xaxis=dict(
+            gridcolor="#eceff3", zerolinecolor="#d5dae1", linecolor="#c9ced6", automargin=True
+        ),
+        yaxis=dict(
+            gridcolor="#eceff3", zerolinecolor="#d5dae1", linecolor="#c9ced6", automargin=True
+        ),
         hoverlabel=dict(font=dict(family=FONT)),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
 )
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
 
 
 def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go.Figure:
@@ -47,8 +52,15 @@ def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go
 def message_figure(message: str, *, height: int = 300) -> go.Figure:
     """An empty chart that says why it is empty, instead of a blank box."""
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=14, color=MUTED))
+    fig.add_annotation(
+        text=message,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font=dict(size=14, color=MUTED),
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return themed(fig, height=height)

@@ -1,0 +1,42 @@
+"""Ogelo Concise LLM Training Pipeline Guide: `create_app()` builds the Dash app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+
+from app.config import ASSETS_DIR, TITLE, settings
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+def create_app() -> dash.Dash:
+    """Build the app: validate content, register pages and labs, wire the shell."""
+    from app.content import get_content
+    from app.jobs import background_manager
+
+    get_content()  # fail fast, naming the file and field, if content/ is broken
+    app = dash.Dash(
+        __name__,
+        title=TITLE,
+        update_title=None,
+        use_pages=True,
+        pages_folder=str(PAGES_DIR),
+        assets_folder=str(ASSETS_DIR),
+        suppress_callback_exceptions=True,
+        background_callback_manager=background_manager(),
+        compress=True,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {
+                "name": "description",
+                "content": "An interactive guide to how large language "
+                "models are made, from raw text to a served model, with a lab at every stage.",
+            },
+        ],
+    )
+    from app.components import shell
+
+    app.layout = shell.layout
+    return app

@@ -1,0 +1,197 @@
+"""Dashboard: the pipeline map, overall progress, where to continue, and a card per stage."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, clientside_callback, dcc, html
+
+from app import progress
+from app.components.progress_widgets import overall_bar, status_badge
+from app.config import TITLE
+from app.content import get_content
+from app.figures.pipeline import pipeline_map
+from app.figures.theme import GRAPH_CONFIG
+
+dash.register_page(__name__, path="/", title=TITLE, name="Dashboard", order=0)
+
+MAP_COLUMNS = {"wide": 4, "narrow": 2}  # the map re-flows into two columns on a phone
+
+
+def _map_items(doc: dict) -> list[dict]:
+    return [
+        {
+            "number": s.number,
+            "title": s.title,
+            "path": s.path,
+            "status": progress.status(doc, s.slug),
+        }
+        for s in get_content().stages
+    ]
+
+
+def stage_card(stage) -> dbc.Col:
+    return dbc.Col(
+        dcc.Link(
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(
+                            [
+                                html.Span(stage.number, className="stage-card-num"),
+                                html.I(className=f"bi {stage.icon} fs-4 text-primary"),
+                            ],
+                            className="d-flex justify-content-between align-items-center mb-2",
+                        ),
+                        html.H3(stage.title, className="h6 mb-1"),
+                        html.P(stage.summary, className="small text-muted mb-2"),
+                        html.Div(status_badge("not-started"), id=f"home-status-{stage.slug}"),
+                    ]
+                ),
+                className="stage-card h-100",
+            ),
+            href=stage.path,
+            className="text-decoration-none text-reset",
+        ),
+        xs=12,
+        sm=6,
+        xl=3,
+        className="mb-3",
+    )
+
+
+def layout(**_):
+    content = get_content()
+    empty = progress.empty(content.slugs)
+    graph = {"config": {**GRAPH_CONFIG, "displayModeBar": False}}
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1(TITLE, className="home-title"),
+                    html.P(
+                        "Build a large language model from raw text to a served chatbot, one "
+                        "stage at a time. Every stage is a lab: you clean a real corpus, train a "
+                        "tokenizer, size models, plan compute and memory, and train a tiny GPT "
+                        "live in your browser session.",
+                        className="lead",
+                    ),
+                ],
+                className="home-hero mb-4",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    html.H2("Your progress", className="h6 text-muted"),
+                                    *overall_bar(0, len(content.stages), "home-progress"),
+                                ]
+                            ),
+                            className="h-100",
+                        ),
+                        md=6,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        dbc.Card(dbc.CardBody(id="home-continue"), className="h-100"),
+                        md=6,
+                        className="mb-3",
+                    ),
+                ]
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(html.H2("The pipeline", className="h6 mb-0")),
+                    dbc.CardBody(
+                        [
+                            dcc.Graph(
+                                id="home-map-wide",
+                                className="d-none d-md-block",
+                                figure=pipeline_map(_map_items(empty), columns=4),
+                                **graph,
+                            ),
+                            dcc.Graph(
+                                id="home-map-narrow",
+                                className="d-md-none",
+                                figure=pipeline_map(_map_items(empty), columns=2),
+                                **graph,
+                            ),
+                            html.Div(
+                                "Click a stage to open it. Colours show your progress: "
+                                "grey not started, amber in progress, green completed.",
+                                className="small text-muted",
+                            ),
+                        ]
+                    ),
+                ],
+                className="mb-4",
+            ),
+            html.H2("Stages", className="h5 mb-3"),
+            dbc.Row([stage_card(s) for s in content.stages]),
+        ],
+        className="home-page",
+    )
+
+
+@callback(
+    Output("home-progress-bar", "value"),
+    Output("home-progress-text", "children"),
+    Output("home-continue", "children"),
+    Output("home-map-wide", "figure"),
+    Output("home-map-narrow", "figure"),
+    [Output(f"home-status-{s}", "children") for s in get_content().slugs],
+    Input("progress", "data"),
+)
+def render_dashboard(raw):
+    content = get_content()
+    doc = progress.sanitize(raw, content.slugs)
+    done = progress.completed_count(doc)
+    total = len(content.slugs)
+    statuses = [progress.status(doc, s) for s in content.slugs]
+    nxt = content.stage(progress.continue_slug(doc, content.slugs))
+    if done == total:
+        heading, action = "All eight stages completed. Well done!", "Revisit"
+    elif doc["last_stage"] is None and done == 0:
+        heading, action = "Start here", "Start"
+    else:
+        heading, action = "Continue where you left off", "Continue"
+    cont = [
+        html.H2(heading, className="h6 text-muted"),
+        html.Div(
+            [
+                html.Strong(f"{nxt.number} {nxt.title}"),
+                html.Div(nxt.summary, className="small text-muted mb-2"),
+            ]
+        ),
+        dcc.Link(
+            [f"{action}: {nxt.title}", html.I(className="bi bi-arrow-right ms-1")],
+            href=nxt.path,
+            className="btn btn-primary btn-sm",
+            id="home-continue-link",
+        ),
+    ]
+    items = _map_items(doc)
+    return (
+        round(100 * done / total),
+        f"{done} of {total} stages completed",
+        cont,
+        pipeline_map(items, columns=MAP_COLUMNS["wide"]),
+        pipeline_map(items, columns=MAP_COLUMNS["narrow"]),
+        *[status_badge(s) for s in statuses],
+    )
+
+
+# Clicking a stage on the map opens it (in the browser: no server round trip).
+for _map_id in ("home-map-wide", "home-map-narrow"):
+    clientside_callback(
+        """function(click) {
+            if (!click || !click.points || !click.points.length) { return window.dash_clientside.no_update; }
+            const path = click.points[0].customdata;
+            return path ? path : window.dash_clientside.no_update;
+        }""",
+        Output("url", "pathname", allow_duplicate=True),
+        Input(_map_id, "clickData"),
+        prevent_initial_call=True,
+    )
