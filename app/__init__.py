@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dash
 
-from app.config import ASSETS_DIR, TITLE, settings
+from app.config import ASSETS_DIR, TITLE
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 

@@ -17,7 +17,7 @@ def lab_card(
     sources: list[tuple[str, str]] | None = None,
     icon: str = "bi-sliders",
 ) -> dbc.Card:
-    """A lab: `intro` is one or two plain sentences (Markdown allowed); `sources` are (label, url)."""
+    """A lab card. `intro`: one or two plain sentences (Markdown); `sources`: (label, url)."""
     footer = None
     if sources:
         links = []

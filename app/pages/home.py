@@ -187,9 +187,8 @@ def render_dashboard(raw):
 for _map_id in ("home-map-wide", "home-map-narrow"):
     clientside_callback(
         """function(click) {
-            if (!click || !click.points || !click.points.length) { return window.dash_clientside.no_update; }
-            const path = click.points[0].customdata;
-            return path ? path : window.dash_clientside.no_update;
+            const point = click && click.points && click.points[0];
+            return point && point.customdata ? point.customdata : window.dash_clientside.no_update;
         }""",
         Output("url", "pathname", allow_duplicate=True),
         Input(_map_id, "clickData"),
