@@ -54,6 +54,9 @@ class Settings:
     """The app's settings. Each field's metadata names its environment variable."""
 
     host: str = field(metadata={"env": "HOST", "help": "address to listen on"})
+    content_dir: str = field(
+        metadata={"env": "CONTENT_DIR", "help": "folder of the guide's words and tables"}
+    )
     port: int = field(metadata={"env": "PORT", "help": "port to listen on"})
     debug: bool = field(metadata={"env": "DEBUG", "help": "Dash debug mode (dev tools, reloads)"})
     cache_dir: str = field(
@@ -86,6 +89,7 @@ def load_settings() -> Settings:
     """Read the settings from the environment (called once at import; tests may call it again)."""
     return Settings(
         host=_env_str("HOST", "127.0.0.1"),
+        content_dir=_env_str("CONTENT_DIR", str(CONTENT_DIR)),
         port=_env_int("PORT", 8050),
         debug=_env_bool("DEBUG", False),
         cache_dir=_env_str("CACHE_DIR", str(Path(tempfile.gettempdir()) / "ogelo-cache")),

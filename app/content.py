@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from app.config import CONTENT_DIR
+from app.config import CONTENT_DIR, settings
 
 WORDS_PER_MINUTE = 200  # a common reading-speed estimate for explanatory prose
 LAB_LINE = re.compile(r"^\{\{lab:([a-z0-9_]+)\}\}$")
@@ -352,8 +352,12 @@ def lab_exists(name: str) -> bool:
     return importlib.util.find_spec(f"app.labs.{name}") is not None
 
 
-def load_content(root: Path = CONTENT_DIR) -> Content:
-    """Read and validate all content under `root`; raise ContentError on the first problem."""
+def load_content(root: Path | None = None) -> Content:
+    """Read and validate all content under `root` (default: the CONTENT_DIR setting).
+
+    Raises ContentError, naming the file and field, on the first problem.
+    """
+    root = Path(root or settings.content_dir)
     stage_files = sorted((root / "stages").glob("*.md"))
     if not stage_files:
         raise ContentError(f"{_rel(root / 'stages')}: no stage files found")
