@@ -114,6 +114,7 @@ class Content:
     stages: tuple[Stage, ...]
     glossary: tuple[GlossaryEntry, ...]
     landmark_models: tuple[dict, ...]
+    model_journeys: tuple[dict, ...] = ()
 
     @property
     def slugs(self) -> list[str]:
@@ -347,6 +348,49 @@ def load_landmark_models(path: Path) -> tuple[dict, ...]:
     return tuple(sorted(rows, key=lambda r: (r["year"], r["params"])))
 
 
+JOURNEY_FIELDS = {
+    "name": str,
+    "preset": str,
+    "organization": str,
+    "year": int,
+    "training_tokens": int,
+    "tokens_source": str,
+    "tokens_url": str,
+    "data": str,
+    "gpu": str,
+    "gpu_source": str,
+    "gpu_url": str,
+    "fine_tuning": str,
+    "fine_tuning_source": str,
+    "fine_tuning_url": str,
+    "mmlu_5shot": (int, float),
+    "mmlu_source": str,
+    "mmlu_url": str,
+}
+
+
+def load_model_journeys(path: Path) -> tuple[dict, ...]:
+    where = _rel(path)
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise ContentError(f"{where}: not valid YAML ({err})") from None
+    if not isinstance(items, list) or not items:
+        raise ContentError(f"{where}: must be a non-empty list of models")
+    for i, row in enumerate(items):
+        w = f"{where} [{i}]"
+        if not isinstance(row, dict):
+            raise ContentError(f"{w}: must be a mapping")
+        for key, kind in JOURNEY_FIELDS.items():
+            _need(row, key, kind, w)
+        for key in ("tokens_url", "gpu_url", "fine_tuning_url", "mmlu_url"):
+            _url(row[key], f"{w} {key}")
+        hours = row.get("gpu_hours")
+        if hours is not None and (not isinstance(hours, int) or hours <= 0):
+            raise ContentError(f"{w}: field 'gpu_hours' must be a positive whole number or null")
+    return tuple(items)
+
+
 def lab_exists(name: str) -> bool:
     """Whether `app/labs/NAME.py` exists (checked without importing Dash)."""
     return importlib.util.find_spec(f"app.labs.{name}") is not None
@@ -381,7 +425,9 @@ def load_content(root: Path | None = None) -> Content:
     glossary = load_glossary(gpath, set(slugs)) if gpath.exists() else ()
     tpath = root / "tables" / "landmark_models.csv"
     landmarks = load_landmark_models(tpath) if tpath.exists() else ()
-    return Content(tuple(with_quiz), glossary, landmarks)
+    jpath = root / "tables" / "model_journeys.yaml"
+    journeys = load_model_journeys(jpath) if jpath.exists() else ()
+    return Content(tuple(with_quiz), glossary, landmarks, journeys)
 
 
 def _replace(stage: Stage, **changes: Any) -> Stage:

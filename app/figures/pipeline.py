@@ -6,15 +6,21 @@ import plotly.graph_objects as go
 
 from app.figures.theme import themed
 
-STATUS_COLORS = {"not-started": "#dee2e6", "in-progress": "#ffc107", "completed": "#198754"}
+STATUS_COLORS = {
+    "not-started": "#dee2e6",
+    "in-progress": "#ffc107",
+    "completed": "#198754",
+    "neutral": "#eef2fd",
+}
 STATUS_TEXT = {"not-started": "not started", "in-progress": "in progress", "completed": "completed"}
 
 
 def pipeline_map(stages: list[dict], *, columns: int = 4) -> go.Figure:
     """Stages laid out in a snake of `columns` per row, joined by arrows.
 
-    Each item of `stages`: {"number", "title", "path", "status", "summary"}. The
-    marker's customdata is the stage path, so a click handler can navigate there.
+    Each item of `stages`: {"number", "title", "path", "status"} and optionally "detail"
+    (a short line under the title; then "hover" is the hover text). The marker's
+    customdata is the stage path, so a click handler can navigate there.
     """
     xs, ys = [], []
     for i in range(len(stages)):
@@ -78,6 +84,7 @@ def pipeline_map(stages: list[dict], *, columns: int = 4) -> go.Figure:
     )
     rows = -min(ys) + 1
     fig.update_xaxes(visible=False, range=[-0.6, columns - 0.4], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-rows + 0.4, 0.5], fixedrange=True)
+    bottom = -rows + (0.2 if any("detail" in s for s in stages) else 0.4)
+    fig.update_yaxes(visible=False, range=[bottom, 0.5], fixedrange=True)
     fig.update_layout(margin=dict(l=8, r=8, t=8, b=8), dragmode=False, plot_bgcolor="rgba(0,0,0,0)")
     return themed(fig, height=120 * rows + 40)

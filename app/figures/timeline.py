@@ -1,0 +1,76 @@
+"""Landmark models over time: parameters, training tokens, or tokens per parameter."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from app.figures.theme import PALETTE, themed
+
+METRICS = {
+    "params": ("Parameters", "parameters"),
+    "training_tokens": ("Training tokens", "tokens"),
+    "tokens_per_param": ("Training tokens per parameter", "tokens per parameter"),
+}
+
+
+def _human(x: float) -> str:
+    for value, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if x >= value:
+            return f"{x / value:.3g}{suffix}"
+    return f"{x:.3g}"
+
+
+def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
+    """One marker per model at (year, metric) on a log axis, coloured by organisation.
+
+    `rows` carry model, organization, year, params, training_tokens, tokens_per_param, source.
+    """
+    title, unit = METRICS[metric]
+    orgs = sorted({r["organization"] for r in rows})
+    fig = go.Figure()
+    for i, org in enumerate(orgs):
+        group = [r for r in rows if r["organization"] == org]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["year"] + r["offset"] for r in group],
+                y=[r[metric] for r in group],
+                mode="markers+text",
+                name=org,
+                text=[r["model"] for r in group],
+                textposition="top center",
+                textfont=dict(size=11),
+                marker=dict(
+                    size=11, color=PALETTE[i % len(PALETTE)], line=dict(width=1, color="#fff")
+                ),
+                customdata=[
+                    [
+                        r["year"],
+                        _human(r["params"]),
+                        _human(r["training_tokens"]),
+                        f"{r['tokens_per_param']:.1f}",
+                        r["source"],
+                    ]
+                    for r in group
+                ],
+                hovertemplate=(
+                    "<b>%{text}</b> (%{customdata[0]})<br>"
+                    "parameters: %{customdata[1]}<br>"
+                    "training tokens: %{customdata[2]}<br>"
+                    "tokens per parameter: %{customdata[3]}<br>"
+                    "<i>%{customdata[4]}</i><extra></extra>"
+                ),
+            )
+        )
+    fig.update_yaxes(type="log", title_text=f"{title} (log scale)")
+    fig.update_xaxes(title_text="Year published", dtick=1)
+    if metric == "tokens_per_param":
+        # Hoffmann et al. 2022: about 20 tokens per parameter is compute-optimal.
+        fig.add_hline(
+            y=20,
+            line_dash="dot",
+            line_color="#198754",
+            annotation_text="≈20 tokens/parameter: compute-optimal (Chinchilla)",
+            annotation_position="bottom right",
+        )
+    fig.update_layout(legend_title_text="", margin=dict(t=70))
+    return themed(fig, title=f"{title} of landmark models, by year", height=460)
