@@ -1,0 +1,93 @@
+"""Shell callbacks called as plain functions: progress repair, visits, completion, reset."""
+
+from __future__ import annotations
+
+from contextvars import copy_context
+
+import pytest
+from dash import stringify_id
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from app import progress
+from app.components import quiz, shell, stage_page
+from app.content import get_content
+
+SLUGS = get_content().slugs
+
+
+def run_triggered(func, triggered_id, *args):
+    """Call a callback as Dash would after `triggered_id` fired."""
+    prop = f"{stringify_id(triggered_id)}.n_clicks"
+
+    def call():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": 1}]))
+        return func(*args)
+
+    return copy_context().run(call)
+
+
+@pytest.mark.parametrize("raw", [None, "garbage", [1, 2], {"version": 9, "stages": 5}])
+def test_sync_repairs_garbage_and_records_the_visit(raw):
+    doc = shell.sync_progress("/training", None, raw)
+    assert doc["version"] == 1
+    assert doc["stages"]["training"]["visited"] is True
+    assert doc["last_stage"] == "training"
+
+
+def test_sync_writes_nothing_when_the_document_is_already_right():
+    doc = progress.mark_visited(progress.empty(SLUGS), "training")
+    assert shell.sync_progress("/training", 123, doc) is shell.no_update
+    assert shell.sync_progress("/glossary", 123, doc) is shell.no_update
+
+
+def test_sidebar_shows_each_status_and_the_overall_count():
+    doc = progress.set_completed(progress.empty(SLUGS), "overview", True)
+    doc = progress.mark_visited(doc, "training")
+    out = shell.render_sidebar(doc)
+    icons = dict(zip(SLUGS, out[: len(SLUGS)], strict=True))
+    assert "status-completed" in icons["overview"]
+    assert "status-in-progress" in icons["training"]
+    assert "status-not-started" in icons["deployment"]
+    assert out[-2:] == [round(100 / len(SLUGS)), f"1 of {len(SLUGS)} stages completed"]
+
+
+def test_mark_complete_toggles_and_keeps_other_stages():
+    start = progress.set_completed(progress.empty(SLUGS), "overview", True)
+    button = {"type": "complete-button", "slug": "training"}
+    done = run_triggered(stage_page.toggle_complete, button, [1], start)
+    assert done["stages"]["training"]["completed"] is True
+    assert done["stages"]["overview"]["completed"] is True
+    undone = run_triggered(stage_page.toggle_complete, button, [2], done)
+    assert undone["stages"]["training"]["completed"] is False
+
+
+def test_mark_complete_survives_a_tampered_store():
+    button = {"type": "complete-button", "slug": "training"}
+    doc = run_triggered(stage_page.toggle_complete, button, [1], {"stages": "nonsense"})
+    assert doc["stages"]["training"]["completed"] is True
+
+
+def test_reset_opens_a_confirmation_first_and_only_confirm_clears():
+    assert run_triggered(shell.reset_progress, "reset-open", 1, None, None) == (True, shell.no_update)
+    assert run_triggered(shell.reset_progress, "reset-cancel", 1, 1, None) == (False, shell.no_update)
+    is_open, doc = run_triggered(shell.reset_progress, "reset-confirm", 1, 1, 1)
+    assert is_open is False and doc == progress.empty(SLUGS)
+
+
+def test_quiz_grading_counts_right_answers_and_explains_each():
+    stage = next(s for s in get_content().stages if s.quiz)
+    answers = [q.answer for q in stage.quiz]
+    answers[0] = (answers[0] + 1) % len(stage.quiz[0].options)
+    correct, results = quiz.grade(stage.slug, answers)
+    assert correct == len(answers) - 1
+    assert results[0][0] is False and "Not quite" in results[0][1]
+    assert all(ok for ok, _ in results[1:])
+
+
+def test_an_incomplete_quiz_attempt_is_not_recorded():
+    stage = next(s for s in get_content().stages if s.quiz)
+    answers = [None] * len(stage.quiz)
+    out = run_triggered(quiz.save_quiz_score, {"type": "quiz-check", "slug": stage.slug}, [1],
+                        answers, progress.empty(SLUGS))
+    assert out is quiz.no_update
