@@ -33,10 +33,19 @@ def test_procfile_web_binds_all_interfaces_on_port():
 @pytest.mark.slow
 def test_procfile_web_command_serves_every_route():
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2",
-           "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-smoke-")}
-    proc = subprocess.Popen(["bash", "-c", "exec " + procfile_command("web")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-smoke-"),
+    }
+    proc = subprocess.Popen(
+        ["bash", "-c", "exec " + procfile_command("web")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/", proc, timeout_s=90)

@@ -9,14 +9,27 @@ from hypothesis import strategies as st
 
 from app import progress
 
-SLUGS = ["overview", "data-collection", "data-preprocessing", "model-architecture", "training",
-         "fine-tuning", "evaluation", "deployment"]
+SLUGS = [
+    "overview",
+    "data-collection",
+    "data-preprocessing",
+    "model-architecture",
+    "training",
+    "fine-tuning",
+    "evaluation",
+    "deployment",
+]
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=20) | st.sampled_from(SLUGS + ["stages", "version"]),
-                      children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(
+            st.text(max_size=20) | st.sampled_from(SLUGS + ["stages", "version"]),
+            children,
+            max_size=6,
+        )
+    ),
     max_leaves=30,
 )
 entries = st.fixed_dictionaries(
@@ -31,8 +44,9 @@ documents = st.fixed_dictionaries(
     {},
     optional={
         "version": json_values,
-        "stages": st.dictionaries(st.sampled_from(SLUGS) | st.text(max_size=12), entries | json_values,
-                                  max_size=12),
+        "stages": st.dictionaries(
+            st.sampled_from(SLUGS) | st.text(max_size=12), entries | json_values, max_size=12
+        ),
         "last_stage": st.sampled_from(SLUGS) | json_values,
     },
 )
@@ -84,8 +98,13 @@ def test_sanitize_is_idempotent(raw):
 
 def test_completed_implies_visited_and_unknown_stages_are_dropped():
     doc = progress.sanitize(
-        {"version": 1, "stages": {"training": {"completed": True}, "hacking": {"completed": True}},
-         "last_stage": "hacking"}, SLUGS)
+        {
+            "version": 1,
+            "stages": {"training": {"completed": True}, "hacking": {"completed": True}},
+            "last_stage": "hacking",
+        },
+        SLUGS,
+    )
     assert doc["stages"]["training"] == {"visited": True, "completed": True, "quiz_best": None}
     assert "hacking" not in doc["stages"]
     assert doc["last_stage"] is None

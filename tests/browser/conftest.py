@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+CHROMIUM = (
+    shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+)
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
@@ -34,9 +36,17 @@ def pytest_setup_options():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1440,1000"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1440,1000",
+    ):
         options.add_argument(arg)
     if CHROMIUM:
         options.binary_location = CHROMIUM
@@ -77,11 +87,19 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> No
 def app_url():
     """The base URL of a running app (`python -m app`), shared by the session's tests."""
     port = free_port()
-    env = {**os.environ, "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-test-cache-"),
-           "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-test-cache-"),
+        "PYTHONUNBUFFERED": "1",
+    }
     log = open(Path(tempfile.gettempdir()) / f"ogelo-test-app-{port}.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/", proc)
@@ -110,6 +128,8 @@ def console_errors(browser) -> list[str]:
 def click(browser, selector: str, timeout: float = 10):
     """Scroll an element to the middle of the screen, then click it as a person would."""
     element = browser.wait_for_element(selector, timeout=timeout)
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    browser.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
+    )
     element.click()
     return element

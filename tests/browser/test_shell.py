@@ -114,9 +114,10 @@ def test_garbage_in_local_storage_is_repaired_and_valid_parts_kept(br, app_url, 
     br.reset_log_timestamp()
     open_path(br, app_url, "/glossary")
     br.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=20)
-    br.wait_for_text_to_equal("#sidebar-progress-text",
-                              "1 of 8 stages completed" if "completed" in garbage
-                              else "0 of 8 stages completed")
+    br.wait_for_text_to_equal(
+        "#sidebar-progress-text",
+        "1 of 8 stages completed" if "completed" in garbage else "0 of 8 stages completed",
+    )
     doc = stored_progress(br)
     assert doc["version"] == 1
     assert set(doc["stages"]) == {s.slug for s in STAGES}
@@ -149,7 +150,8 @@ def test_phone_width_folds_the_sidebar_behind_the_menu_button(br, app_url):
     click(br, "#sidebar-link-training")
     br.wait_for_contains_text("#main h1", "Training")
     overflow = br.driver.execute_script(
-        "return document.documentElement.scrollWidth > window.innerWidth + 1")
+        "return document.documentElement.scrollWidth > window.innerWidth + 1"
+    )
     assert not overflow, "the page scrolls sideways at phone width"
 
 

@@ -69,8 +69,14 @@ def test_mark_complete_survives_a_tampered_store():
 
 
 def test_reset_opens_a_confirmation_first_and_only_confirm_clears():
-    assert run_triggered(shell.reset_progress, "reset-open", 1, None, None) == (True, shell.no_update)
-    assert run_triggered(shell.reset_progress, "reset-cancel", 1, 1, None) == (False, shell.no_update)
+    assert run_triggered(shell.reset_progress, "reset-open", 1, None, None) == (
+        True,
+        shell.no_update,
+    )
+    assert run_triggered(shell.reset_progress, "reset-cancel", 1, 1, None) == (
+        False,
+        shell.no_update,
+    )
     is_open, doc = run_triggered(shell.reset_progress, "reset-confirm", 1, 1, 1)
     assert is_open is False and doc == progress.empty(SLUGS)
 
@@ -88,6 +94,11 @@ def test_quiz_grading_counts_right_answers_and_explains_each():
 def test_an_incomplete_quiz_attempt_is_not_recorded():
     stage = next(s for s in get_content().stages if s.quiz)
     answers = [None] * len(stage.quiz)
-    out = run_triggered(quiz.save_quiz_score, {"type": "quiz-check", "slug": stage.slug}, [1],
-                        answers, progress.empty(SLUGS))
+    out = run_triggered(
+        quiz.save_quiz_score,
+        {"type": "quiz-check", "slug": stage.slug},
+        [1],
+        answers,
+        progress.empty(SLUGS),
+    )
     assert out is quiz.no_update

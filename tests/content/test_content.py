@@ -65,7 +65,8 @@ def test_internal_links_point_at_real_routes(content):
     routes = {"/", "/glossary"} | {s.path for s in content.stages}
     for s in content.stages:
         texts = [s.intro, s.worked_example_body] + [
-            b.value for sec in s.sections for b in sec.blocks if b.kind == "markdown"]
+            b.value for sec in s.sections for b in sec.blocks if b.kind == "markdown"
+        ]
         for target in re.findall(r"\]\((/[^)\s#]*)", "\n".join(texts)):
             assert target in routes, f"{s.slug} links to unknown page {target}"
 
@@ -111,8 +112,11 @@ def test_the_fixture_itself_is_valid(broken):
         ("order: 5", "order: five", "field 'order' must be int"),
         ("slug: training", "slug: Training Stage", "field 'slug' must be lowercase"),
         ("url: https://arxiv.org/abs/2001.08361", "url: arxiv", "is not an http(s) link"),
-        ("key_concepts:\n  - term: Term A\n", "key_concepts:\n  - ter: Term A\n",
-         "key_concepts[0]: field 'term' is missing"),
+        (
+            "key_concepts:\n  - term: Term A\n",
+            "key_concepts:\n  - ter: Term A\n",
+            "key_concepts[0]: field 'term' is missing",
+        ),
         ("title: Training\n", "title: [unclosed\n", "front matter is not valid YAML"),
         ("## First section", "# Only a top heading", None),
     ],
