@@ -1,0 +1,30 @@
+"""Number formatting used across pages."""
+
+import math
+
+import pytest
+
+from app.core.units import human_bytes, human_count, scientific
+
+
+def test_counts_read_in_words_or_short_suffixes():
+    assert human_count(124_439_808) == "124 million"
+    assert human_count(1.3e6) == "1.3 million"
+    assert human_count(15e12, short=True) == "15T"
+    assert human_count(950) == "950"
+
+
+def test_bytes_use_decimal_units_as_gpu_vendors_do():
+    assert human_bytes(16e9) == "16 GB"
+    assert human_bytes(524_288) == "524 kB"
+    assert human_bytes(12) == "12 bytes"
+
+
+def test_scientific_notation_uses_superscripts():
+    assert scientific(3.14e23) == "3.14 × 10²³"
+    assert scientific(2.5e-4) == "2.5 × 10⁻⁴"
+
+
+def test_non_finite_numbers_are_refused():
+    with pytest.raises(ValueError):
+        human_count(math.inf)
