@@ -51,6 +51,7 @@ def quiz_card(slug: str) -> dbc.Card | None:
             ),
         ],
         className="mb-4 quiz-card",
+        id="quiz",
     )
 
 

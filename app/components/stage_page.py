@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 
 import dash
 import dash_bootstrap_components as dbc
@@ -75,10 +76,27 @@ def key_concepts(stage: Stage) -> html.Section:
     )
 
 
+def anchor(title: str) -> str:
+    """A stable in-page id for a section title: 'Why scale?' → 'section-why-scale'."""
+    return "section-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def contents(stage: Stage) -> html.Nav:
+    """'On this page': jump links to each section, the worked example and the quiz."""
+    links = [html.A(s.title, href=f"#{anchor(s.title)}", className="toc-link")
+             for s in stage.sections]
+    links.append(html.A("Worked example", href="#worked-example", className="toc-link"))
+    if stage.quiz:
+        links.append(html.A("Quiz", href="#quiz", className="toc-link"))
+    return html.Nav([html.Span("On this page:", className="toc-label"), *links],
+                    className="stage-toc mb-4", **{"aria-label": "On this page"})
+
+
 def sections(stage: Stage) -> list:
     out = []
     for section in stage.sections:
-        children: list = [html.H2(section.title, className="section-title")]
+        children: list = [html.H2(section.title, className="section-title",
+                                  id=anchor(section.title))]
         for block in section.blocks:
             if block.kind == "lab":
                 children.append(lab_layout(block.value))
@@ -104,6 +122,7 @@ def worked_example(stage: Stage) -> dbc.Card:
             dbc.CardBody(md(stage.worked_example_body)),
         ],
         className="worked-example mb-4",
+        id="worked-example",
     )
 
 
@@ -231,6 +250,7 @@ def stage_layout(slug: str) -> html.Div:
         [
             header(stage, len(content.stages)),
             md(stage.intro) if stage.intro else None,
+            contents(stage),
             key_concepts(stage),
             *sections(stage),
             worked_example(stage),
