@@ -1,0 +1,39 @@
+"""Evaluation arithmetic: perplexity, bits per character, and how noisy a benchmark is."""
+
+from __future__ import annotations
+
+import math
+
+
+def perplexity(mean_nll_nats: float) -> float:
+    """exp(mean negative log-likelihood per token, in nats): the effective number of
+    equally likely next tokens the model is choosing between."""
+    if not math.isfinite(mean_nll_nats) or mean_nll_nats < 0:
+        raise ValueError("The mean loss must be a non-negative number of nats.")
+    return math.exp(mean_nll_nats)
+
+
+def bits_per_character(mean_nll_nats: float, chars_per_token: float) -> float:
+    """Loss per token converted to bits (÷ ln 2) and spread over the characters a token
+    covers: comparable across tokenizers, unlike per-token perplexity."""
+    if chars_per_token <= 0:
+        raise ValueError("Characters per token must be positive.")
+    return mean_nll_nats / math.log(2) / chars_per_token
+
+
+def accuracy_interval(correct: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for an accuracy of correct/total (95% for z = 1.96)."""
+    if total < 1 or not 0 <= correct <= total:
+        raise ValueError("Need at least one question and 0 ≤ correct ≤ total.")
+    p = correct / total
+    denom = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denom
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def margin_of_error(accuracy: float, total: int, z: float = 1.96) -> float:
+    """Half-width of the normal-approximation interval: z·sqrt(p(1−p)/n)."""
+    if total < 1 or not 0 <= accuracy <= 1:
+        raise ValueError("Need at least one question and an accuracy between 0 and 1.")
+    return z * math.sqrt(accuracy * (1 - accuracy) / total)
