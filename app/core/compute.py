@@ -51,6 +51,13 @@ def chinchilla_optimal(compute_flops: float) -> tuple[float, float]:
     return n_opt, c / (6.0 * n_opt)
 
 
+def chinchilla_tokens_for_params(n_params: float) -> float:
+    """Tokens that make `n_params` compute-optimal: invert N_opt = G·C^a, then D = C/(6N)."""
+    n = _positive(n_params, "Parameters")
+    compute = (n / OPTIMAL_G) ** (1 / OPTIMAL_A)
+    return compute / (6.0 * n)
+
+
 def parametric_optimum(compute_flops: float) -> tuple[float, float]:
     """The (N, D) minimising `chinchilla_loss` at C = 6ND (Hoffmann et al. 2022, eq. 4):
     N = G·(C/6)^(β/(α+β)) with G = (αA / βB)^(1/(α+β))."""

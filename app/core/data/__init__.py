@@ -1,0 +1,1 @@
+"""The data pipeline: corpus, quality filters, PII, deduplication, tokenizers."""

@@ -1,0 +1,261 @@
+"""Named numbers that the stage texts quote as {{fact:NAME}}, each computed by app/core.
+
+Inputs typed here (a budget, a batch size) are the worked examples' premises, stated in
+the text beside the fact; every result is computed, never typed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from app.core.units import human_bytes, human_count, scientific
+
+
+def _params(name: str) -> int:
+    from app.core.architecture import count_params
+    from app.core.presets import get_preset
+
+    return count_params(get_preset(name)).total
+
+
+def _cfg(name: str):
+    from app.core.presets import get_preset
+
+    return get_preset(name)
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return f"{100 * x:.{digits}f}%"
+
+
+# ---- 01 Overview ------------------------------------------------------------------------
+def gpt3_training_flops() -> str:
+    from app.core.compute import training_flops
+
+    return scientific(training_flops(_params("gpt3-175b"), 300e9))
+
+
+def gpt3_gpu_years_a100() -> str:
+    from app.core.compute import gpu_hours, training_flops
+
+    hours = gpu_hours(training_flops(_params("gpt3-175b"), 300e9), 312, 0.4)
+    return f"{hours / (24 * 365):,.0f}"
+
+
+def llama3_8b_tokens_per_param() -> str:
+    return f"{15e12 / _params('llama-3-8b'):,.0f}"
+
+
+# ---- 02 Data collection -----------------------------------------------------------------
+def chinchilla_tokens_llama2_7b() -> str:
+    from app.core.compute import chinchilla_tokens_for_params
+
+    return human_count(chinchilla_tokens_for_params(_params("llama-2-7b")))
+
+
+def chinchilla_text_llama2_7b() -> str:
+    from app.core.compute import chinchilla_tokens_for_params
+
+    return human_bytes(chinchilla_tokens_for_params(_params("llama-2-7b")) * 4)
+
+
+def llama3_8b_overtraining() -> str:
+    from app.core.compute import chinchilla_tokens_for_params
+
+    return f"{15e12 / chinchilla_tokens_for_params(_params('llama-3-8b')):.0f}"
+
+
+def llama3_8b_text() -> str:
+    return human_bytes(15e12 * 4)
+
+
+# ---- 03 Data preprocessing --------------------------------------------------------------
+def minhash_catch_08() -> str:
+    from app.core.data.dedup import match_probability
+
+    return _pct(match_probability(0.8, 14, 8))
+
+
+def minhash_catch_05() -> str:
+    from app.core.data.dedup import match_probability
+
+    return _pct(match_probability(0.5, 14, 8), 2)
+
+
+# ---- 04 Model architecture --------------------------------------------------------------
+def gpt2_params() -> str:
+    return f"{_params('gpt2'):,}"
+
+
+def gpt2_embedding_params() -> str:
+    from app.core.architecture import count_params
+
+    p = count_params(_cfg("gpt2"))
+    return f"{p.embeddings + p.position:,}"
+
+
+def gpt2_block_params() -> str:
+    from app.core.architecture import count_params
+
+    p = count_params(_cfg("gpt2"))
+    return f"{(p.attention + p.mlp) // 12 + 4 * 768:,}"
+
+
+def gpt2_embedding_share() -> str:
+    from app.core.architecture import count_params
+
+    p = count_params(_cfg("gpt2"))
+    return _pct((p.embeddings + p.position) / p.total, 0)
+
+
+def llama2_7b_params() -> str:
+    return f"{_params('llama-2-7b'):,}"
+
+
+def llama3_8b_embedding_share() -> str:
+    from app.core.architecture import count_params
+
+    p = count_params(_cfg("llama-3-8b"))
+    return _pct((p.embeddings + p.output_head) / p.total, 0)
+
+
+def mixtral_active_params() -> str:
+    from app.core.architecture import count_params
+
+    return human_count(count_params(_cfg("mixtral-8x7b")).active)
+
+
+def mixtral_total_params() -> str:
+    return human_count(_params("mixtral-8x7b"))
+
+
+# ---- 05 Training ------------------------------------------------------------------------
+def gopher_budget_optimal_params() -> str:
+    from app.core.compute import chinchilla_optimal
+
+    return human_count(chinchilla_optimal(5.76e23)[0])
+
+
+def gopher_budget_optimal_tokens() -> str:
+    from app.core.compute import chinchilla_optimal
+
+    return human_count(chinchilla_optimal(5.76e23)[1])
+
+
+def zero_7_5b_baseline_gb() -> str:
+    from app.core.memory import model_state_bytes
+
+    return human_bytes(sum(model_state_bytes(7.5e9)))
+
+
+def zero_7_5b_stage3_gb() -> str:
+    from app.core.memory import model_state_bytes
+
+    return human_bytes(sum(model_state_bytes(7.5e9, dp=64, zero_stage=3)))
+
+
+def gpt3_model_states() -> str:
+    from app.core.memory import model_state_bytes
+
+    return human_bytes(sum(model_state_bytes(_params("gpt3-175b"))))
+
+
+# ---- 06 Fine-tuning ---------------------------------------------------------------------
+def lora_llama2_7b_r16() -> str:
+    from app.core.finetune import lora_params
+
+    return human_count(lora_params(_cfg("llama-2-7b"), 16, ("q", "k", "v", "o")))
+
+
+def lora_llama2_7b_r16_share() -> str:
+    from app.core.finetune import lora_params
+
+    return _pct(lora_params(_cfg("llama-2-7b"), 16, ("q", "k", "v", "o")) / _params("llama-2-7b"),
+                2)
+
+
+def _ft(method: str) -> str:
+    from app.core.finetune import finetune_memory
+
+    return human_bytes(finetune_memory(_cfg("llama-2-7b"), method, rank=16, micro_batch=1,
+                                       seq_len=2048).total)
+
+
+def full_ft_llama2_7b() -> str:
+    return _ft("full")
+
+
+def lora_llama2_7b_memory() -> str:
+    return _ft("lora")
+
+
+def qlora_llama2_7b_memory() -> str:
+    return _ft("qlora")
+
+
+# ---- 07 Evaluation ----------------------------------------------------------------------
+def perplexity_of_loss_2() -> str:
+    from app.core.evaluation import perplexity
+
+    return f"{perplexity(2.0):.1f}"
+
+
+def uniform_gpt2_loss() -> str:
+    return f"{math.log(50257):.2f}"
+
+
+def margin_100_questions() -> str:
+    from app.core.evaluation import margin_of_error
+
+    return f"±{100 * margin_of_error(0.7, 100):.0f} points"
+
+
+def margin_mmlu() -> str:
+    from app.core.evaluation import margin_of_error
+
+    return f"±{100 * margin_of_error(0.7, 14042):.1f} points"
+
+
+# ---- 08 Deployment ----------------------------------------------------------------------
+def llama2_7b_bf16_weights() -> str:
+    from app.core.serving import weights_bytes
+
+    return human_bytes(weights_bytes(_params("llama-2-7b"), 16))
+
+
+def llama2_7b_kv_per_token() -> str:
+    from app.core.serving import kv_cache_bytes
+
+    return human_bytes(kv_cache_bytes(_cfg("llama-2-7b"), 1, 1))
+
+
+def llama2_7b_kv_4k_batch8() -> str:
+    from app.core.serving import kv_cache_bytes
+
+    return human_bytes(kv_cache_bytes(_cfg("llama-2-7b"), 4096, 8))
+
+
+def llama2_70b_kv_per_token() -> str:
+    from app.core.serving import kv_cache_bytes
+
+    return human_bytes(kv_cache_bytes(_cfg("llama-2-70b"), 1, 1))
+
+
+def llama2_70b_int4_weights() -> str:
+    from app.core.serving import weights_bytes
+
+    return human_bytes(weights_bytes(_params("llama-2-70b"), 4, 128))
+
+
+def llama2_7b_decode_bound_a100() -> str:
+    from app.core.serving import weights_bytes
+
+    return f"{2.039e12 / weights_bytes(_params('llama-2-7b'), 16):.0f}"
+
+
+FACTS: dict[str, Callable[[], str]] = {
+    name: fn for name, fn in globals().items()
+    if callable(fn) and not name.startswith("_") and fn.__module__ == __name__
+    and name not in {"human_bytes", "human_count", "scientific"}
+}
