@@ -37,6 +37,8 @@ def create_app() -> dash.Dash:
         ],
     )
     from app.components import shell
+    from app.labs import import_all_labs
 
+    import_all_labs()  # registers every lab's callbacks before the first request
     app.layout = shell.layout
     return app

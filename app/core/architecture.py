@@ -185,6 +185,11 @@ class ParamBreakdown:
     def active(self) -> int:
         return self.total - self.mlp + self.active_mlp
 
+    @property
+    def embedding_params(self) -> int:
+        """Token and position tables plus an untied output head: the vocabulary's share."""
+        return self.embeddings + self.position + self.output_head
+
     def as_dict(self) -> dict[str, int]:
         return {
             "Token embeddings": self.embeddings,

@@ -1,0 +1,142 @@
+"""Architecture lab: the causal mask and position encodings (sinusoidal and RoPE), seen."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import numpy as np
+from dash import Input, Output, callback, dcc, html
+
+from app.components.inputs import field_error
+from app.components.lab_card import formula_note, lab_card
+from app.core.positions import causal_mask, rope_angles, sinusoidal_encoding
+from app.figures.attention import heatmap_figure
+from app.figures.theme import GRAPH_CONFIG, message_figure
+from app.validation import InputError, parse_choice, parse_number
+
+LAB = "position_maps"
+SENTENCE = ["The", "cat", "sat", "on", "the", "mat", "because", "it", "was", "tired"]
+KINDS = {"sinusoidal": "Sinusoidal (GPT, original transformer)", "rope": "RoPE (Llama, Mistral)"}
+
+
+def layout():
+    body = html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H4("Causal mask", className="h6"),
+                            html.P(
+                                "Each row is a token reading the sentence; it can only see "
+                                "itself and the tokens before it.",
+                                className="small text-muted",
+                            ),
+                            dcc.Graph(
+                                id=f"{LAB}-mask",
+                                figure=mask_figure(),
+                                config={**GRAPH_CONFIG, "displayModeBar": False},
+                                style={"height": "380px"},
+                            ),
+                        ],
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        [
+                            html.H4("Position encodings", className="h6"),
+                            dbc.RadioItems(
+                                id=f"{LAB}-kind",
+                                options=[{"label": v, "value": k} for k, v in KINDS.items()],
+                                value="sinusoidal",
+                                inline=True,
+                                className="small",
+                            ),
+                            html.Div(
+                                [
+                                    html.Label("Positions", htmlFor=f"{LAB}-positions",
+                                               className="form-label small mb-0"),
+                                    dcc.Slider(
+                                        id=f"{LAB}-positions", min=16, max=256, step=16,
+                                        value=64, marks={16: "16", 128: "128", 256: "256"},
+                                    ),
+                                    html.Label("Dimensions", htmlFor=f"{LAB}-dims",
+                                               className="form-label small mb-0"),
+                                    dcc.Slider(
+                                        id=f"{LAB}-dims", min=8, max=128, step=8, value=64,
+                                        marks={8: "8", 64: "64", 128: "128"},
+                                    ),
+                                ]
+                            ),
+                            html.Div(id=f"{LAB}-error"),
+                            dcc.Graph(
+                                id=f"{LAB}-encoding", config=GRAPH_CONFIG,
+                                style={"height": "360px"},
+                            ),
+                        ],
+                        lg=7,
+                    ),
+                ],
+                className="g-3",
+            ),
+            formula_note(
+                "sinusoidal: PE(pos, 2i) = sin(pos / 10000^(2i/d)); RoPE rotates pair i by "
+                "pos · 10000^(−2i/d)",
+                "Vaswani et al. 2017 §3.5; Su et al. 2021",
+                "https://arxiv.org/abs/2104.09864",
+            ),
+        ]
+    )
+    return lab_card(
+        LAB,
+        "See the mask and the positions",
+        "Left: who may look at whom. Right: the pattern each position adds. Early dimensions "
+        "change fast from one position to the next, later ones slowly, so every position "
+        "gets its own fingerprint.",
+        body,
+        icon="bi-grid-3x3",
+    )
+
+
+def mask_figure():
+    mask = causal_mask(len(SENTENCE)).astype(float)
+    labels = [f"{i + 1}. {w}" for i, w in enumerate(SENTENCE)]
+    fig = heatmap_figure(
+        mask, title="Who can attend to whom", x_title="key (looked at)",
+        y_title="query (looking)", colorscale=[[0, "#f1f3f5"], [1, "#3459e6"]], zmid=None,
+        x_labels=labels, y_labels=labels, hover="%{z}", showscale=False, height=380,
+    )
+    fig.update_traces(
+        hovertemplate="%{y} → %{x}: %{customdata}<extra></extra>",
+        customdata=np.where(mask > 0, "allowed", "hidden (future)"),
+        xgap=1, ygap=1,
+    )
+    return fig
+
+
+@callback(
+    Output(f"{LAB}-encoding", "figure"),
+    Output(f"{LAB}-error", "children"),
+    Input(f"{LAB}-kind", "value"),
+    Input(f"{LAB}-positions", "value"),
+    Input(f"{LAB}-dims", "value"),
+)
+def encoding(kind, positions, dims):
+    try:
+        kind = parse_choice(kind, "Encoding", list(KINDS))
+        positions = int(parse_number(positions, "Positions", minimum=1, maximum=1024,
+                                     integer=True))
+        dims = int(parse_number(dims, "Dimensions", minimum=2, maximum=512, integer=True))
+        if dims % 2:
+            raise InputError("Dimensions must be even: they come in sine/cosine pairs.")
+    except InputError as err:
+        return message_figure("Fix the input above."), field_error(str(err))
+    if kind == "sinusoidal":
+        z = sinusoidal_encoding(positions, dims)
+        return heatmap_figure(
+            z, title="Sinusoidal encoding: value added to each dimension",
+            x_title="dimension", y_title="position",
+        ), None
+    z = np.cos(rope_angles(positions, dims))
+    return heatmap_figure(
+        z, title="RoPE: cosine of each pair's rotation angle",
+        x_title="dimension pair", y_title="position",
+    ), None
