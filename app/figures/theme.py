@@ -36,7 +36,6 @@ pio.templates["ogelo"] = go.layout.Template(
 
 GRAPH_CONFIG = {
     "displaylogo": False,
-    "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
 }
 
