@@ -70,5 +70,4 @@ def field_error(message: str | None) -> Any:
         [html.I(className="bi bi-exclamation-triangle me-2"), message],
         color="warning",
         className="py-2 px-3 small mb-2",
-        role="alert",
     )
