@@ -37,3 +37,23 @@ def margin_of_error(accuracy: float, total: int, z: float = 1.96) -> float:
     if total < 1 or not 0 <= accuracy <= 1:
         raise ValueError("Need at least one question and an accuracy between 0 and 1.")
     return z * math.sqrt(accuracy * (1 - accuracy) / total)
+
+
+def difference_interval(acc_a: float, acc_b: float, total: int, z: float = 1.96):
+    """(difference, half-width) for acc_a − acc_b when two models answer `total` different
+    (independent) questions each: z·sqrt(pA(1−pA)/n + pB(1−pB)/n). Scoring both on the
+    same questions and pairing the answers gives a tighter interval (Miller 2024, §4)."""
+    half = math.hypot(margin_of_error(acc_a, total, z), margin_of_error(acc_b, total, z))
+    return acc_a - acc_b, half
+
+
+def questions_to_separate(acc_a: float, acc_b: float, z: float = 1.96) -> int:
+    """Smallest n for which the 95% interval of the difference excludes zero, assuming
+    the observed accuracies hold: n = z²·(pA(1−pA) + pB(1−pB)) / (pA − pB)²."""
+    if acc_a == acc_b:
+        raise ValueError("The two accuracies are equal: no number of questions separates them.")
+    for p in (acc_a, acc_b):
+        if not 0 <= p <= 1:
+            raise ValueError("Accuracies must be between 0 and 1.")
+    var = acc_a * (1 - acc_a) + acc_b * (1 - acc_b)
+    return max(1, math.ceil(z * z * var / (acc_a - acc_b) ** 2))

@@ -1,0 +1,41 @@
+"""Serving: memory against batch size, with the GPUs' capacity, and decode speed."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from app.core.units import human_bytes
+from app.figures.theme import PALETTE, themed
+
+
+def serving_figure(batches: list[int], weights: float, kv_per_seq: float,
+                   tokens_per_s: list[float], capacity: float, chosen: int) -> go.Figure:
+    """Stacked weights + KV cache (GB) per batch size, and total decode tokens/s on a
+    second axis."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    x = [str(b) for b in batches]
+    fig.add_trace(go.Bar(x=x, y=[weights / 1e9] * len(batches), name="Weights",
+                         marker_color=PALETTE[0],
+                         hovertemplate=f"Weights: {human_bytes(weights)}<extra></extra>"))
+    kv = [kv_per_seq * b for b in batches]
+    fig.add_trace(go.Bar(x=x, y=[v / 1e9 for v in kv], name="KV cache",
+                         marker_color=PALETTE[1], customdata=[human_bytes(v) for v in kv],
+                         hovertemplate="KV cache: %{customdata}<extra>batch %{x}</extra>"))
+    fig.add_trace(
+        go.Scatter(x=x, y=tokens_per_s, name="Decode tokens/s (upper bound)", mode="lines+markers",
+                   line=dict(color=PALETTE[2], width=2.5),
+                   hovertemplate="≤ %{y:,.0f} tokens/s<extra>batch %{x}</extra>"),
+        secondary_y=True,
+    )
+    fig.add_hline(y=capacity / 1e9, line=dict(color=PALETTE[3], dash="dash", width=2),
+                  annotation_text=f"usable memory: {human_bytes(capacity)}",
+                  annotation_position="top left")
+    if str(chosen) in x:
+        i = x.index(str(chosen))
+        fig.add_vrect(x0=i - 0.5, x1=i + 0.5, fillcolor="#3459e6", opacity=0.08, line_width=0)
+    fig.update_layout(barmode="stack", legend=dict(y=-0.25, yanchor="top"), margin=dict(b=100))
+    fig.update_xaxes(title_text="Batch (sequences decoded together)", type="category")
+    fig.update_yaxes(title_text="Memory (GB)", secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text="Tokens/s", secondary_y=True, showgrid=False, rangemode="tozero")
+    return themed(fig, title="Memory and decode speed by batch size", height=420)
