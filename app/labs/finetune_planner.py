@@ -48,7 +48,7 @@ def layout():
                     dbc.Checklist(
                         id=f"{LAB}-targets",
                         options=[{"label": TARGET_LABELS[t], "value": t} for t in TARGETS],
-                        value=list(TARGETS), inline=True, className="small",
+                        value=["q", "k", "v", "o"], inline=True, className="small",
                     ),
                 ],
                 className="my-2",
