@@ -63,7 +63,8 @@ def pipeline_map(stages: list[dict], *, columns: int = 4) -> go.Figure:
             textfont=dict(size=15, color="#1b2a4e"),
             customdata=[s["path"] for s in stages],
             hovertext=[
-                f"<b>{s['number']} {s['title']}</b><br>{STATUS_TEXT[s['status']]}"
+                s.get("hover")
+                or f"<b>{s['number']} {s['title']}</b><br>{STATUS_TEXT.get(s['status'], '')}"
                 f"<br><i>click to open</i>"
                 for s in stages
             ],
@@ -76,7 +77,12 @@ def pipeline_map(stages: list[dict], *, columns: int = 4) -> go.Figure:
             x=xs,
             y=[y - 0.32 for y in ys],
             mode="text",
-            text=[s["title"] for s in stages],
+            text=[
+                s["title"] + (f"<br><span style='font-size:11px;color:#495057'>"
+                              f"{s['detail']}</span>" if s.get("detail") else "")
+                for s in stages
+            ],
+            textposition="bottom center",
             textfont=dict(size=12),
             hoverinfo="skip",
             showlegend=False,
