@@ -1,0 +1,252 @@
+"""Every planner, called as Dash calls it, with good and bad input.
+
+Bad input (empty, non-numeric, zero, negative, absurd, inconsistent) must come back as a
+sentence in the lab's error slot and a chart that says why it is empty: never an
+exception, never a blank figure. Good input must show the numbers the core computes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from dash import no_update
+
+from app.components.model_picker import SELECTED
+from app.core.presets import get_preset
+from app.labs import (
+    attention_variants,
+    compute_planner,
+    eval_noise,
+    finetune_planner,
+    lr_schedule,
+    memory_planner,
+    model_builder,
+    position_maps,
+    serving_planner,
+)
+
+BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
+
+
+def error_text(component) -> str:
+    """The sentence inside a field_error Alert."""
+    assert component is not None, "expected an error message"
+    return str(component.children[-1])
+
+
+def is_message_figure(fig) -> bool:
+    return len(fig.data) == 0 and len(fig.layout.annotations) == 1
+
+
+def stat_values(stats) -> dict[str, str]:
+    return {s.children[0].children: s.children[1].children for s in stats}
+
+
+# ---- 04 model builder -------------------------------------------------------------------
+def builder_values(name="llama-2-7b", **changes):
+    values = dict(zip(model_builder.FIELDS, model_builder._field_values(get_preset(name)),
+                      strict=True))
+    values.update(changes)
+    return [values[f] for f in model_builder.FIELDS]
+
+
+def test_builder_counts_llama_2_7b_and_saves_it_for_later_stages():
+    stats, fig, error, saved = model_builder.analyse(*builder_values())
+    assert error is None and len(fig.data) == 1
+    assert stat_values(stats)["Parameters"] == "6.74 billion"
+    assert stats[0].children[2].children == "6,738,415,616"  # Llama 2 model card
+    assert saved["name"] == "Llama 2 7B" and saved["config"]["n_layers"] == 32
+
+
+def test_builder_names_a_changed_model_custom():
+    *_, saved = model_builder.analyse(*builder_values(n_layers=40))
+    assert saved["name"] == "Custom model"
+
+
+@pytest.mark.parametrize("raw", BAD_NUMBERS)
+def test_builder_refuses_bad_widths_with_a_message(raw):
+    stats, fig, error, saved = model_builder.analyse(*builder_values(d_model=raw))
+    assert "Width d_model" in error_text(error)
+    assert stats is None and is_message_figure(fig) and saved is no_update
+
+
+def test_builder_explains_heads_that_do_not_divide_the_width():
+    *_, error, _ = model_builder.analyse(*builder_values(n_heads=7))
+    assert "must divide d_model" in error_text(error)
+
+
+def test_builder_reads_a_pasted_config_json():
+    text = (
+        '{"num_hidden_layers": 32, "hidden_size": 4096, "num_attention_heads": 32,'
+        ' "num_key_value_heads": 8, "intermediate_size": 14336, "vocab_size": 32000,'
+        ' "max_position_embeddings": 32768, "rms_norm_eps": 1e-5, "hidden_act": "silu"}'
+    )
+    cfg = model_builder.config_from_json(text)  # Mistral 7B's config.json
+    assert cfg == get_preset("mistral-7b")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("", "Paste"), ("{not json", "not valid JSON"), ('{"hidden_size": 8}', "missing the key"),
+     ("x" * 30_000, "too long")],
+)
+def test_builder_explains_what_is_wrong_with_a_pasted_config(text, message):
+    with pytest.raises(model_builder.InputError, match=message):
+        model_builder.config_from_json(text)
+
+
+# ---- 04 attention and positions ---------------------------------------------------------
+def test_attention_variants_show_gqa_saving_for_llama_2_70b():
+    heads, chart, stats, error = attention_variants.show("llama-2-70b", 8, 4096, 1, None)
+    assert error is None
+    values = stat_values(stats)
+    assert values["KV cache per token"] == "328 kB"  # 2·80·8·128·2 bytes
+    assert values["vs multi-head"] == "8× smaller"
+
+
+def test_attention_variants_refuse_kv_heads_that_do_not_divide():
+    *_, error = attention_variants.show("llama-2-70b", 7, 4096, 1, None)
+    assert "must divide" in error_text(error)
+
+
+@pytest.mark.parametrize("kind, dims, ok", [("rope", 64, True), ("sinusoidal", 7, False),
+                                            ("bogus", 64, False)])
+def test_position_maps(kind, dims, ok):
+    fig, error = position_maps.encoding(kind, 32, dims)
+    assert (error is None) == ok
+    assert is_message_figure(fig) != ok
+
+
+# ---- 05 training --------------------------------------------------------------------------
+COMPUTE_ARGS = dict(unit="flops", budget=5.76e23, mode="optimal", shrink=4, choice="llama-3-8b",
+                    gpu="H100 SXM", n_gpus=1024, mfu=40, price=None, selected=None)
+
+
+def compute(**changes):
+    a = {**COMPUTE_ARGS, **changes}
+    return compute_planner.update(a["unit"], a["budget"], a["mode"], a["shrink"], a["choice"],
+                                  a["gpu"], a["n_gpus"], a["mfu"], a["price"], a["selected"])
+
+
+def test_compute_planner_gives_chinchilla_sizes_for_gophers_budget():
+    stats, note, fig, error = compute()
+    values = stat_values(stats)
+    assert error is None
+    assert values["Parameters"] == "67.8 billion"  # Hoffmann et al. 2022, Table 3 fit
+    assert values["Training tokens"] == "1.42 trillion"
+    assert "compute-optimal" in note
+
+
+def test_compute_planner_flags_over_training_of_a_chosen_model():
+    stats, note, fig, error = compute(mode="fixed", budget=1e24)
+    assert "tokens that would be compute-optimal" in note
+    assert stat_values(stats)["Parameters"] == "8.03 billion"
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [({"budget": raw}, "Compute budget") for raw in BAD_NUMBERS]
+    + [({"mfu": 0}, "MFU"), ({"mfu": 150}, "MFU"), ({"n_gpus": 2.5}, "GPUs"),
+       ({"price": -1}, "Price"), ({"gpu": "TPU"}, "GPU"), ({"shrink": 0, "mode": "overtrain"},
+                                                           "Smaller by")],
+)
+def test_compute_planner_refuses_bad_input(changes, field):
+    stats, note, fig, error = compute(**changes)
+    assert field in error_text(error) and stats is None and is_message_figure(fig)
+
+
+def test_compute_planner_without_a_saved_model_says_so():
+    *_, error = compute(mode="fixed", choice=SELECTED, selected=None)
+    assert "stage 04" in error_text(error)
+
+
+MEMORY_ARGS = ["llama-2-7b", "A100 80GB SXM", "mixed_adam", 1, 4096, 8, 1, 1, "selective", 1,
+               [], None]
+
+
+def test_memory_planner_llama_2_7b_zero_1_on_8_gpus_fits():
+    verdict, stats, fig, error = memory_planner.update(*MEMORY_ARGS)
+    assert error is None and "Fits" in str(verdict.children)
+    assert stat_values(stats)["Optimizer states"] == "10.1 GB"  # 12 B × 6.74e9 / 8
+    assert len(fig.data) == 5  # four parts and the totals
+
+
+@pytest.mark.parametrize(
+    "index, raw, message",
+    [(3, "abc", "Micro-batch"), (4, 0, "Sequence length"), (6, 5, "must divide the heads"),
+     (7, 64, "cannot exceed the layers"), (9, 7, "ZeRO stage"), (5, None, "Data parallel")],
+)
+def test_memory_planner_refuses_bad_layouts(index, raw, message):
+    args = list(MEMORY_ARGS)
+    args[index] = raw
+    verdict, stats, fig, error = memory_planner.update(*args)
+    assert message in error_text(error) and verdict is None and is_message_figure(fig)
+
+
+def test_memory_planner_uses_the_model_from_stage_04():
+    saved = {"name": "Tiny", "config": {"n_layers": 2, "d_model": 64, "n_heads": 4,
+                                         "vocab_size": 100, "seq_len": 64}}
+    args = list(MEMORY_ARGS)
+    args[0], args[-1] = SELECTED, saved
+    verdict, *_ = memory_planner.update(*args)
+    assert "Fits" in str(verdict.children)
+    args[-1] = {"name": "x", "config": {"n_layers": -3}}
+    *_, error = memory_planner.update(*args)
+    assert "not valid" in error_text(error)
+
+
+def test_lr_schedule_ends_at_its_floor_and_refuses_long_warmups():
+    fig, stats, why, error = lr_schedule.update("cosine", 3e-4, 1000, 100, 10, 20)
+    assert error is None and stat_values(stats)["Final"] == "3e-05"
+    assert len(fig.data[0].x) == 400  # sampled, not 1,000 points
+    *_, error = lr_schedule.update("cosine", 3e-4, 1000, 5000, 10, 20)
+    assert "Warmup steps" in error_text(error)
+
+
+# ---- 06-08 ---------------------------------------------------------------------------------
+def test_finetune_planner_matches_the_facts_on_the_page():
+    stats, fig, error = finetune_planner.update("llama-2-7b", "RTX 4090", 16, 2048,
+                                                ["q", "k", "v", "o"], None)
+    values = stat_values(stats)
+    assert values["LoRA: trainable"] == "16.8 million"
+    assert values["Full fine-tuning"] == "108 GB" and values["QLoRA"] == "4.28 GB"
+    assert values["Fits on one RTX 4090"] == "LoRA, QLoRA"
+
+
+@pytest.mark.parametrize("rank, targets, message", [(0, ["q"], "LoRA rank"),
+                                                    (16, [], "at least one"),
+                                                    (16, ["qq"], "from the list")])
+def test_finetune_planner_refuses_bad_input(rank, targets, message):
+    *_, error = finetune_planner.update("llama-2-7b", "RTX 4090", rank, 2048, targets, None)
+    assert message in error_text(error)
+
+
+def test_serving_planner_llama_2_7b_on_an_a100():
+    verdict, stats, fig, error = serving_planner.update("llama-2-7b", "bf16", "A100 80GB SXM",
+                                                        1, 4096, 8, 10, None)
+    values = stat_values(stats)
+    assert values["Weights"] == "13.5 GB" and values["KV cache, batch"] == "17.2 GB"
+    assert "Fits" in verdict.children
+
+
+def test_serving_planner_says_why_70b_does_not_fit_one_gpu():
+    verdict, *_ = serving_planner.update("llama-2-70b", "bf16", "A100 80GB SXM", 1, 4096, 8,
+                                         10, None)
+    assert "weights alone" in verdict.children
+
+
+@pytest.mark.parametrize("raw", BAD_NUMBERS)
+def test_serving_planner_refuses_bad_batches(raw):
+    *_, fig, error = serving_planner.update("llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096,
+                                            raw, 10, None)
+    assert "Batch" in error_text(error) and is_message_figure(fig)
+
+
+def test_eval_noise_verdicts_and_perplexity():
+    fig, stats, verdict, error = eval_noise.compare(100, 70, 66)
+    assert "could be luck" in verdict.children
+    fig, stats, verdict, error = eval_noise.compare(14042, 70, 66)
+    assert "very likely real" in verdict.children
+    ppl, error = eval_noise.to_perplexity(2.0, 4)
+    assert ppl[0].children[1].children == "7.4"
+    *_, error = eval_noise.compare(100, 120, 66)
+    assert "Model A accuracy" in error_text(error)
