@@ -147,6 +147,7 @@ def test_phone_width_folds_the_sidebar_behind_the_menu_button(br, app_url):
     assert not link.is_displayed()
     click(br, "#sidebar-toggle")
     br.wait_for_style_to_equal("#sidebar-collapse", "display", "block")
+    br.wait_for_element("#sidebar-collapse.collapse.show")  # opening animation finished
     click(br, "#sidebar-link-training")
     br.wait_for_contains_text("#main h1", "Training")
     overflow = br.driver.execute_script(

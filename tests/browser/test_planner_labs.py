@@ -1,0 +1,89 @@
+"""The planners in a real browser: a learner builds a model on stage 04, sees it carried to
+stages 05-08, types bad values and reads what is wrong."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from tests.browser.conftest import click, console_errors
+
+
+def type_into(br, selector: str, text: str) -> None:
+    """Replace an input's value as a person does, then press Tab (inputs send on blur)."""
+    element = click(br, selector)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.DELETE)
+    element.send_keys(text, Keys.TAB)
+
+
+def test_a_model_built_on_stage_04_is_planned_on_the_next_stages(br, app_url):
+    br.driver.get(app_url + "/model-architecture")
+    br.wait_for_contains_text("#model_builder-total", "6.74 billion", timeout=20)
+    Select(br.find_element("#model_builder-preset")).select_by_visible_text(
+        "GPT-2 small (124M)"
+    )
+    br.wait_for_contains_text("#model_builder-total", "124 million", timeout=10)
+    type_into(br, "#model_builder-n_layers", "24")
+    br.wait_for_contains_text("#model_builder-total", "209 million", timeout=10)
+
+    br.driver.get(app_url + "/training")
+    br.wait_for_contains_text("#memory_planner-model", "Your model: Custom model", timeout=20)
+    assert Select(br.find_element("#memory_planner-model")).first_selected_option.text == (
+        "Your model: Custom model"
+    )
+    br.wait_for_contains_text("#memory_planner-fits", "Fits", timeout=10)
+    assert console_errors(br) == []
+
+
+def test_inconsistent_shapes_get_a_message_not_a_broken_chart(br, app_url):
+    br.driver.get(app_url + "/model-architecture")
+    br.wait_for_contains_text("#model_builder-total", "billion", timeout=20)
+    type_into(br, "#model_builder-n_heads", "7")
+    br.wait_for_contains_text("#model_builder-error", "must divide d_model", timeout=10)
+    assert "Fix the highlighted input" in br.find_element("#model_builder-chart").text
+    type_into(br, "#model_builder-n_heads", "32")
+    br.wait_for_contains_text("#model_builder-total", "6.74 billion", timeout=10)
+    assert br.find_element("#model_builder-error").text == ""
+
+
+def test_memory_planner_reacts_to_parallelism(br, app_url):
+    br.driver.get(app_url + "/training")
+    br.wait_for_contains_text("#memory_planner-total", "GB", timeout=20)
+    type_into(br, "#memory_planner-tp", "5")
+    br.wait_for_contains_text("#memory_planner-error", "must divide the heads", timeout=10)
+    type_into(br, "#memory_planner-tp", "1")
+    type_into(br, "#memory_planner-dp", "1")
+    click(br, "#memory_planner-zero .form-check:first-child label")
+    br.wait_for_contains_text("#memory_planner-fits", "Does not fit", timeout=10)
+
+
+def test_compute_planner_takes_a_budget_in_gpu_hours(br, app_url):
+    br.driver.get(app_url + "/training")
+    br.wait_for_contains_text("#compute_planner-params", "67.8 billion", timeout=20)
+    click(br, "#compute_planner-unit .form-check:last-child label")
+    type_into(br, "#compute_planner-budget", "1000000")
+    # 10⁶ H100-hours at 989 TFLOP/s and 40% MFU = 1.42 × 10²⁴ FLOPs
+    br.wait_for_contains_text("#compute_planner-compute", "1.42 × 10", timeout=10)
+    type_into(br, "#compute_planner-budget", "-5")
+    br.wait_for_contains_text("#compute_planner-error", "Compute budget", timeout=10)
+
+
+def test_serving_planner_fits_70b_in_4_bits_on_one_gpu(br, app_url):
+    br.driver.get(app_url + "/deployment")
+    br.wait_for_contains_text("#serving_planner-weights", "13.5 GB", timeout=20)
+    Select(br.find_element("#serving_planner-model")).select_by_visible_text("Llama 2 70B")
+    br.wait_for_contains_text("#serving_planner-fits", "weights alone", timeout=10)
+    Select(br.find_element("#serving_planner-format")).select_by_value("int4-g128")
+    br.wait_for_contains_text("#serving_planner-fits", "Fits", timeout=10)
+    assert "36.6 GB" in br.find_element("#serving_planner-weights").text
+
+
+def test_fine_tuning_and_evaluation_labs_answer(br, app_url):
+    br.driver.get(app_url + "/fine-tuning")
+    br.wait_for_contains_text("#finetune_planner-trainable", "16.8 million", timeout=20)
+    br.driver.get(app_url + "/evaluation")
+    br.wait_for_contains_text("#eval_noise-verdict", "could be luck", timeout=20)
+    type_into(br, "#eval_noise-n", "14042")
+    br.wait_for_contains_text("#eval_noise-verdict", "very likely real", timeout=10)
+    assert console_errors(br) == []
