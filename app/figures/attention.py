@@ -3,14 +3,18 @@ heatmaps of the causal mask and of position encodings."""
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
 
-from app.figures.theme import MUTED, PALETTE, PRIMARY, themed
+from app.figures.theme import MUTED, PALETTE, PRIMARY, add_marks, hline, themed
 
 MAX_DRAWN_HEADS = 32
 
 
+@lru_cache(maxsize=64)
 def heads_figure(n_heads: int, n_kv_heads: int) -> go.Figure:
     """Query heads on top, the key/value heads they read below, one colour per group."""
     group = n_heads // n_kv_heads
@@ -19,16 +23,18 @@ def heads_figure(n_heads: int, n_kv_heads: int) -> go.Figure:
     fig = go.Figure()
     q_x = np.linspace(0, 1, shown_q) if shown_q > 1 else np.array([0.5])
     kv_x = np.array([q_x[k * group : (k + 1) * group].mean() for k in range(shown_kv)])
-    for k in range(shown_kv):
-        colour = PALETTE[k % len(PALETTE)]
-        members = q_x[k * group : (k + 1) * group]
-        for x in members:
-            fig.add_trace(
-                go.Scatter(
-                    x=[x, kv_x[k]], y=[1, 0], mode="lines",
-                    line=dict(color=colour, width=1.2), hoverinfo="skip", showlegend=False,
-                )
-            )
+    # one line trace per colour (None breaks the line): 8 traces at most, not one per head
+    for c in range(min(shown_kv, len(PALETTE))):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for k in range(c, shown_kv, len(PALETTE)):
+            for x in q_x[k * group : (k + 1) * group]:
+                xs += [x, kv_x[k], None]
+                ys += [1, 0, None]
+        fig.add_trace(
+            go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=PALETTE[c], width=1.2),
+                       hoverinfo="skip", showlegend=False)
+        )
     size_q = max(6, min(22, 420 // shown_q))
     fig.add_trace(
         go.Scatter(
@@ -81,10 +87,9 @@ def kv_variants_figure(
             hovertemplate="%{x}<br>KV cache %{text}<extra></extra>",
         )
     )
-    fig.add_hline(
-        y=weights_bytes, line=dict(color=PALETTE[3], dash="dash"),
-        annotation_text=f"weights (bf16): {fmt(weights_bytes)}", annotation_position="top left",
-    )
+    # shapes on a log axis take log10 positions
+    add_marks(fig, *hline(math.log10(weights_bytes), f"weights (bf16): {fmt(weights_bytes)}",
+                          PALETTE[3]))
     fig.update_yaxes(title_text="KV cache (bytes)", type="log")
     fig.update_xaxes(title_text="Key/value heads", type="category")
     return themed(fig, title="KV cache for the whole batch, by variant", height=340)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from app.core.units import human_bytes
-from app.figures.theme import PALETTE, themed
+from app.figures.theme import PALETTE, add_marks, hline, themed, vband
 
 
 def memory_bars_figure(
@@ -39,15 +39,11 @@ def memory_bars_figure(
             textposition="top center", showlegend=False, hoverinfo="skip",
         )
     )
-    fig.add_hline(
-        y=capacity_bytes / 1e9, line=dict(color=PALETTE[3], dash="dash", width=2),
-        annotation_text=capacity_label, annotation_position="top left",
-    )
+    marks = [*hline(capacity_bytes / 1e9, capacity_label, PALETTE[3])]
     if highlight in labels:
-        fig.add_vrect(
-            x0=labels.index(highlight) - 0.5, x1=labels.index(highlight) + 0.5,
-            fillcolor="#3459e6", opacity=0.07, line_width=0,
-        )
+        i = labels.index(highlight)
+        marks += vband(i - 0.5, i + 0.5, "#3459e6", 0.07)
+    add_marks(fig, *marks)
     top = max([*totals, capacity_bytes / 1e9]) * 1.15
     fig.update_layout(barmode="stack", legend=dict(y=-0.2, yanchor="top"),
                       margin=dict(b=90))

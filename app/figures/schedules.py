@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from app.figures.theme import PALETTE, themed
+from app.figures.theme import PALETTE, add_marks, themed, vband
 
 
 def schedule_figure(curves: dict[str, list[float]], chosen: str, labels: dict[str, str],
@@ -22,8 +22,7 @@ def schedule_figure(curves: dict[str, list[float]], chosen: str, labels: dict[st
             )
         )
     if warmup:
-        fig.add_vrect(x0=0, x1=warmup, fillcolor="#E69F00", opacity=0.08, line_width=0,
-                      annotation_text="warmup", annotation_position="top left")
+        add_marks(fig, *vband(0, warmup, "#E69F00", 0.12, "warmup"))
     fig.update_xaxes(title_text="Training step")
     fig.update_yaxes(title_text="Learning rate", exponentformat="e")
     fig.update_layout(legend=dict(y=-0.22, yanchor="top"), margin=dict(b=90))
