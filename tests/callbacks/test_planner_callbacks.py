@@ -250,3 +250,29 @@ def test_eval_noise_verdicts_and_perplexity():
     assert ppl[0].children[1].children == "7.4"
     *_, error = eval_noise.compare(100, 120, 66)
     assert "Model A accuracy" in error_text(error)
+
+
+# ---- 02-03 --------------------------------------------------------------------------------
+def test_data_budget_of_llama_2_7b_matches_the_page():
+    from app.labs import data_budget
+
+    stats, fig, error = data_budget.update("llama-2-7b", 1, 4, None)
+    values = stat_values(stats)
+    assert values["Training tokens"] == "138 billion" and values["Clean text"] == "553 GB"
+    *_, error = data_budget.update("llama-2-7b", 0, 4, None)
+    assert "Over-train" in error_text(error)
+
+
+def test_dedup_explorer_flags_a_one_word_edit_but_not_a_rewrite():
+    from app.labs import dedup_explorer as d
+
+    fig, stats, verdict, error = d.compare(d.DOC_A, d.DOC_B, 5, 14, 8)
+    assert "Flagged" in verdict.children and stat_values(stats)["Jaccard similarity"] == "0.77"
+    other = "A completely different page about trains, timetables and the price of tickets."
+    fig, stats, verdict, error = d.compare(d.DOC_A, other, 5, 14, 8)
+    assert "Not flagged" in verdict.children
+    for args, message in [(("", d.DOC_B, 5, 14, 8), "need some text"),
+                          ((d.DOC_A, d.DOC_B, 0, 14, 8), "Shingle size"),
+                          ((d.DOC_A, d.DOC_B, 5, 100, 50), "at most 1,000")]:
+        *_, error = d.compare(*args)
+        assert message in error_text(error)

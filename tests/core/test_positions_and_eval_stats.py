@@ -70,3 +70,23 @@ def test_questions_to_separate_is_where_the_interval_stops_covering_zero(p, gap)
 def test_equal_scores_can_never_be_separated():
     with pytest.raises(ValueError, match="equal"):
         questions_to_separate(0.5, 0.5)
+
+
+def test_minhash_estimate_tracks_jaccard_similarity():
+    from app.core.data.dedup import estimated_similarity, jaccard, minhash_signature, shingles
+
+    words = [f"w{i}" for i in range(300)]
+    a = shingles(" ".join(words), 3)
+    b = shingles(" ".join(words[:200] + [f"x{i}" for i in range(100)]), 3)
+    true = jaccard(a, b)
+    estimate = estimated_similarity(minhash_signature(a, 512), minhash_signature(b, 512))
+    # Broder 1997: each hash agrees with probability J; 512 hashes → standard error ≤ 0.022
+    assert abs(estimate - true) < 0.07
+
+
+def test_lsh_threshold_of_fineweb_bands():
+    from app.core.data.dedup import match_probability, threshold
+
+    # 14 bands × 8 rows (FineWeb): steepest near 0.72; 0.8-similar pages are caught 92.4%
+    assert threshold(14, 8) == pytest.approx(0.719, abs=1e-3)
+    assert match_probability(0.8, 14, 8) == pytest.approx(0.924, abs=1e-3)

@@ -1,0 +1,151 @@
+"""Preprocessing lab: are two documents near duplicates? Word shingles, Jaccard similarity,
+a MinHash estimate, and the LSH banding that decides (Broder 1997; MMDS ch. 3)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import Input, Output, callback, dcc, html
+
+from app.components.inputs import field_error, number_field
+from app.components.lab_card import formula_note, lab_card, stat
+from app.core.data.dedup import (
+    candidate_pair,
+    estimated_similarity,
+    jaccard,
+    match_probability,
+    minhash_signature,
+    shingles,
+    threshold,
+)
+from app.figures.theme import GRAPH_CONFIG, PALETTE, message_figure, themed
+from app.validation import InputError, parse_number
+
+LAB = "dedup_explorer"
+MAX_CHARS = 5_000
+DOC_A = (
+    "Our bakery opens at seven every morning. Fresh sourdough, croissants and rye bread "
+    "are baked on site each day. Order a birthday cake at least two days ahead by phone "
+    "or at the counter. We are closed on Mondays and public holidays."
+)
+DOC_B = (
+    "Our bakery opens at seven every morning. Fresh sourdough, croissants and rye bread "
+    "are baked on site each day. Order a wedding cake at least two days ahead by phone "
+    "or at the counter. We are closed on Mondays and public holidays."
+)
+
+
+def layout():
+    body = html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col([dbc.Label("Document A", html_for=f"{LAB}-a", className="small"),
+                             dbc.Textarea(id=f"{LAB}-a", value=DOC_A, rows=5,
+                                          maxLength=MAX_CHARS, debounce=True,
+                                          className="small")], md=6),
+                    dbc.Col([dbc.Label("Document B", html_for=f"{LAB}-b", className="small"),
+                             dbc.Textarea(id=f"{LAB}-b", value=DOC_B, rows=5,
+                                          maxLength=MAX_CHARS, debounce=True,
+                                          className="small")], md=6),
+                ],
+                className="g-2",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(number_field(f"{LAB}-n", "Shingle size", 5, min=1, max=20, step=1,
+                                         unit="words"), xs=12, md=4),
+                    dbc.Col(number_field(f"{LAB}-bands", "Bands", 14, min=1, max=100, step=1,
+                                         help="FineWeb: 14 bands × 8 rows."), xs=6, md=4),
+                    dbc.Col(number_field(f"{LAB}-rows", "Rows per band", 8, min=1, max=50,
+                                         step=1), xs=6, md=4),
+                ],
+                className="g-2 mt-1",
+            ),
+            html.Div(id=f"{LAB}-error"),
+            html.Div(id=f"{LAB}-verdict", className="mt-2"),
+            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
+            dcc.Graph(id=f"{LAB}-chart", config={**GRAPH_CONFIG, "displayModeBar": False}),
+            formula_note(
+                "Jaccard = |A ∩ B| / |A ∪ B|; P(candidate) = 1 − (1 − s^rows)^bands",
+                "Leskovec, Rajaraman & Ullman, Mining of Massive Datasets §3.4",
+                "http://www.mmds.org/",
+            ),
+        ]
+    )
+    return lab_card(
+        LAB,
+        "Near-duplicate detector",
+        "Edit the two documents. MinHash turns each into a short signature; documents whose "
+        "signatures match in any band are flagged as near duplicates. Change one word, or a "
+        "whole sentence, and watch the similarity and the verdict.",
+        body,
+        icon="bi-intersect",
+    )
+
+
+def s_curve(bands: int, rows: int, similarity: float, caught: bool) -> go.Figure:
+    xs = [i / 100 for i in range(101)]
+    fig = go.Figure(go.Scatter(
+        x=xs, y=[match_probability(x, bands, rows) for x in xs], mode="lines",
+        name="chance of being flagged", line=dict(color=PALETTE[0], width=3),
+        hovertemplate="similarity %{x:.2f}: flagged %{y:.1%}<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[similarity], y=[match_probability(similarity, bands, rows)], mode="markers",
+        name="these two documents",
+        marker=dict(size=14, symbol="star", color=PALETTE[3] if caught else PALETTE[1],
+                    line=dict(color="#212529", width=1)),
+        hovertemplate="these documents: similarity %{x:.2f}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="Jaccard similarity of the two documents", range=[0, 1])
+    fig.update_yaxes(title_text="Chance of being flagged", tickformat=".0%", range=[0, 1.05])
+    return themed(fig, title=f"The S-curve of {bands} bands × {rows} rows", height=340)
+
+
+@callback(
+    Output(f"{LAB}-chart", "figure"),
+    Output(f"{LAB}-stats", "children"),
+    Output(f"{LAB}-verdict", "children"),
+    Output(f"{LAB}-error", "children"),
+    Input(f"{LAB}-a", "value"),
+    Input(f"{LAB}-b", "value"),
+    Input(f"{LAB}-n", "value"),
+    Input(f"{LAB}-bands", "value"),
+    Input(f"{LAB}-rows", "value"),
+)
+def compare(doc_a, doc_b, n, bands, rows):
+    try:
+        n = int(parse_number(n, "Shingle size", minimum=1, maximum=20, integer=True))
+        bands = int(parse_number(bands, "Bands", minimum=1, maximum=100, integer=True))
+        rows = int(parse_number(rows, "Rows per band", minimum=1, maximum=50, integer=True))
+        if bands * rows > 1000:
+            raise InputError("Bands × rows must be at most 1,000 hashes.")
+        texts = [t if isinstance(t, str) else "" for t in (doc_a, doc_b)]
+        if not all(t.strip() for t in texts):
+            raise InputError("Both documents need some text.")
+        if any(len(t) > MAX_CHARS for t in texts):
+            raise InputError(f"Keep each document under {MAX_CHARS:,} characters.")
+    except InputError as err:
+        return message_figure("Fix the input above."), None, None, field_error(str(err))
+    sa, sb = shingles(texts[0], n), shingles(texts[1], n)
+    sig_a = minhash_signature(sa, bands * rows)
+    sig_b = minhash_signature(sb, bands * rows)
+    true_sim = jaccard(sa, sb)
+    caught = candidate_pair(sig_a, sig_b, bands, rows)
+    verdict = dbc.Alert(
+        "Flagged as near duplicates: one copy would be removed." if caught
+        else "Not flagged: both documents are kept.",
+        color="danger" if caught else "success", className="py-2 small mb-0",
+        id=f"{LAB}-verdict-text",
+    )
+    stats = [
+        stat("Shingles", f"{len(sa):,} / {len(sb):,}", hint="in A / in B"),
+        stat("Jaccard similarity", f"{true_sim:.2f}", id=f"{LAB}-jaccard",
+             hint=f"{len(sa & sb)} shared of {len(sa | sb)}"),
+        stat("MinHash estimate", f"{estimated_similarity(sig_a, sig_b):.2f}",
+             hint=f"from {bands * rows} hashes"),
+        stat("Chance of flagging", f"{100 * match_probability(true_sim, bands, rows):.1f}%",
+             hint=f"threshold ≈ {threshold(bands, rows):.2f}"),
+    ]
+    return s_curve(bands, rows, true_sim, caught), stats, verdict, None
