@@ -71,9 +71,9 @@ def layout(**_):
                     html.H1(TITLE, className="home-title"),
                     html.P(
                         "Build a large language model from raw text to a served chatbot, one "
-                        "stage at a time. Every stage is a lab: you clean a real corpus, train a "
-                        "tokenizer, size models, plan compute and memory, and train a tiny GPT "
-                        "live in your browser session.",
+                        "stage at a time. Every stage is a lab: you size the data a model needs, "
+                        "catch near-duplicate documents, count real models' parameters, plan "
+                        "compute and memory, and plan fine-tuning, evaluation and serving.",
                         className="lead",
                     ),
                 ],
