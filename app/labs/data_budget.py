@@ -1,11 +1,15 @@
 """Data collection lab: how much text does a model need, and which open datasets are that
-big? (Hoffmann et al. 2022 for the compute-optimal amount.)"""
+big? Compute-optimal tokens from Hoffmann et al. 2022; "over-trained like Llama 3" from Meta's
+model card; documents and bytes from stated, sourced assumptions (app.core.mixtures)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.components.inputs import field_error, number_field
 from app.components.lab_card import formula_note, lab_card, stat
@@ -13,6 +17,14 @@ from app.components.model_picker import follow_stage_04, model_select, resolve_m
 from app.core.architecture import count_params
 from app.core.compute import chinchilla_tokens_for_params
 from app.core.datasets import list_datasets
+from app.core.mixtures import (
+    BYTES_PER_TOKEN_ENGLISH,
+    BYTES_PER_TOKEN_SOURCE,
+    LLAMA3_SOURCE,
+    llama3_tokens_per_param,
+    web_tokens_per_document,
+)
+from app.core.presets import get_preset
 from app.core.units import human_bytes, human_count
 from app.figures.theme import (
     GRAPH_CONFIG,
@@ -26,94 +38,278 @@ from app.figures.theme import (
 from app.validation import InputError, parse_number
 
 LAB = "data_budget"
+# A sentinel: the tokens-per-document input was not passed (plain-function calls), so the
+# sourced default is used; Dash always passes the field's value, even when it is empty.
+_DEFAULT = object()
 
 follow_stage_04(f"{LAB}-model")
 
 
+@lru_cache(maxsize=1)
+def llama3_ratio() -> float:
+    """Llama 3 8B's tokens per parameter: 15T (model card) / its counted parameters."""
+    return llama3_tokens_per_param(count_params(get_preset("llama-3-8b")).total)
+
+
 def layout():
+    doc_tokens = round(web_tokens_per_document())
     body = html.Div(
         [
             dbc.Row(
                 [
-                    dbc.Col(model_select(f"{LAB}-model", "llama-3-8b"), md=6, lg=4),
-                    dbc.Col(number_field(f"{LAB}-ratio", "Over-train ×", 1, min=0.01,
-                                         help="1 = compute-optimal; Llama 3 8B was about 90."),
-                            xs=6, lg=4),
-                    dbc.Col(number_field(f"{LAB}-bytes", "Bytes of text per token", 4,
-                                         min=0.5, max=32,
-                                         help="About 4 for English with a BPE tokenizer."),
-                            xs=6, lg=4),
+                    dbc.Col(model_select(f"{LAB}-model", "llama-3-8b"), xs=12, md=6, lg=3),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-ratio",
+                            "Over-train ×",
+                            1,
+                            min=0.01,
+                            help="1 = compute-optimal (about 20 tokens per parameter).",
+                        ),
+                        xs=6,
+                        md=6,
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-bytes",
+                            "Bytes of text per token",
+                            BYTES_PER_TOKEN_ENGLISH,
+                            min=0.5,
+                            max=32,
+                            help="About 4 for English.",
+                        ),
+                        xs=6,
+                        md=6,
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-doc_tokens",
+                            "Tokens per document",
+                            doc_tokens,
+                            min=1,
+                            max=10_000_000,
+                            help=f"A web page averages about {doc_tokens} (Dolma v1).",
+                        ),
+                        xs=6,
+                        md=6,
+                        lg=3,
+                    ),
                 ],
                 className="g-2",
             ),
+            html.Div(
+                [
+                    html.Span("Set the plan to: ", className="small me-1"),
+                    dbc.Button(
+                        "Compute-optimal",
+                        id=f"{LAB}-optimal",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        className="me-1 mb-1",
+                    ),
+                    dbc.Button(
+                        f"Like Llama 3 ({llama3_ratio():,.0f} tokens per parameter)",
+                        id=f"{LAB}-llama3",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        className="mb-1",
+                    ),
+                ],
+                className="mb-1",
+            ),
             html.Div(id=f"{LAB}-error"),
             html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
+            html.Div(id=f"{LAB}-regimes", className="table-responsive"),
             dcc.Graph(id=f"{LAB}-chart", config={**GRAPH_CONFIG, "displayModeBar": False}),
             formula_note(
                 "tokens = N_opt⁻¹(N) × over-train factor, from N_opt ≈ 0.0992·C^0.498 and "
-                "C = 6ND; text = tokens × bytes per token",
+                "C = 6ND; text = tokens × bytes per token; documents = tokens ÷ tokens per "
+                "document",
                 "Hoffmann et al. 2022, Table 3",
                 "https://arxiv.org/abs/2203.15556",
+            ),
+            html.Div(
+                [
+                    "Assumptions: ",
+                    html.A(
+                        "about 4 characters (bytes) of English per token",
+                        href=BYTES_PER_TOKEN_SOURCE[1],
+                        target="_blank",
+                        rel="noopener noreferrer",
+                    ),
+                    f"; about {doc_tokens} tokens per web page (Dolma v1's Common Crawl: "
+                    "tokens ÷ documents); ",
+                    html.A(
+                        "Llama 3 8B read over 15 trillion tokens",
+                        href=LLAMA3_SOURCE[1],
+                        target="_blank",
+                        rel="noopener noreferrer",
+                    ),
+                    ". Code, other languages and long documents change all three.",
+                ],
+                className="small text-muted mt-1",
             ),
         ]
     )
     return lab_card(
         LAB,
         "How much text does your model need?",
-        "Pick a model and how far past compute-optimal you want to train it. See how many "
-        "tokens and how many bytes of clean text that takes, next to the largest open "
-        "datasets.",
+        "Pick a model (yours from stage 04 is chosen when you have built one) and how far past "
+        "compute-optimal to train it. See the tokens, documents and bytes of clean text that "
+        "takes, next to the largest open datasets.",
         body,
         icon="bi-database-check",
-        sources=[(d.name, d.source_url) for d in list_datasets()],
+        sources=[(d.name, d.source_url) for d in list_datasets()] + [LLAMA3_SOURCE],
     )
 
 
 def datasets_figure(needed: float) -> go.Figure:
     rows = sorted(list_datasets(), key=lambda d: d.tokens)
-    fig = go.Figure(go.Bar(
-        x=[d.tokens for d in rows], y=[d.name for d in rows], orientation="h",
-        marker_color=[PRIMARY if d.tokens >= needed else "#b8c4ee" for d in rows],
-        text=[human_count(d.tokens) for d in rows], textposition="auto",
-        customdata=[d.source for d in rows],
-        hovertemplate="<b>%{y}</b>: %{text} tokens<br>%{customdata}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=[d.tokens for d in rows],
+            y=[d.name for d in rows],
+            orientation="h",
+            marker_color=[PRIMARY if d.tokens >= needed else "#b8c4ee" for d in rows],
+            text=[human_count(d.tokens) for d in rows],
+            textposition="auto",
+            customdata=[d.source for d in rows],
+            hovertemplate="<b>%{y}</b>: %{text} tokens<br>%{customdata}<extra></extra>",
+        )
+    )
     shape, note = hline(0, "", PALETTE[3])  # reused as a vertical line below
     shape.update(type="line", xref="x", x0=needed, x1=needed, yref="paper", y0=0, y1=1)
-    note.update(text=f"your model needs {human_count(needed)}", xref="x", x=needed,
-                yref="paper", y=1.02, xanchor="center")
+    note.update(
+        text=f"your model needs {human_count(needed)}",
+        xref="x",
+        x=needed,
+        yref="paper",
+        y=1.02,
+        xanchor="center",
+    )
     add_marks(fig, shape, note)
     fig.update_xaxes(type="log", title_text="Tokens (log scale)")
-    return themed(fig, title="Open datasets that are big enough (dark) and those that are not",
-                  height=320)
+    return themed(fig, title="Open datasets: big enough (dark) or not", height=320)
+
+
+def regimes_table(n_params: float, ratio: float, bytes_per_token: float, doc_tokens: float):
+    """Compute-optimal, the learner's plan and Llama 3's ratio, side by side."""
+    optimal = chinchilla_tokens_for_params(n_params)
+    plans = [
+        ("Compute-optimal", optimal),
+        (f"Your plan (× {ratio:g})", optimal * ratio),
+        ("Like Llama 3 8B", llama3_ratio() * n_params),
+    ]
+    rows = [
+        html.Tr(
+            [
+                html.Td(label),
+                html.Td(human_count(tokens)),
+                html.Td(f"{tokens / n_params:,.0f}"),
+                html.Td(human_count(tokens / doc_tokens)),
+                html.Td(human_bytes(tokens * bytes_per_token)),
+            ]
+        )
+        for label, tokens in plans
+    ]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Plan"),
+                html.Th("Tokens"),
+                html.Th("Per param."),
+                html.Th("Documents"),
+                html.Th("Text"),
+            ]
+        )
+    )
+    return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, className="small mb-2")
 
 
 @callback(
-    Output(f"{LAB}-stats", "children"),
-    Output(f"{LAB}-chart", "figure"),
-    Output(f"{LAB}-error", "children"),
-    Input(f"{LAB}-model", "value"),
-    Input(f"{LAB}-ratio", "value"),
-    Input(f"{LAB}-bytes", "value"),
+    Output(f"{LAB}-ratio", "value"),
+    Input(f"{LAB}-optimal", "n_clicks"),
+    Input(f"{LAB}-llama3", "n_clicks"),
+    State(f"{LAB}-model", "value"),
     State("selected-model", "data"),
+    prevent_initial_call=True,
 )
-def update(choice, ratio, bytes_per_token, selected):
+def set_ratio(_optimal, _llama3, choice, selected):
+    """The over-train factor for a plan: 1, or Llama 3's tokens per parameter ÷ optimal."""
+    if dash.ctx.triggered_id != f"{LAB}-llama3":
+        return 1
+    try:
+        _, cfg = resolve_model(choice, selected)
+    except InputError:
+        return no_update
+    n = count_params(cfg).total
+    return round(llama3_ratio() * n / chinchilla_tokens_for_params(n), 2)
+
+
+@callback(
+    output=[
+        Output(f"{LAB}-stats", "children"),
+        Output(f"{LAB}-chart", "figure"),
+        Output(f"{LAB}-error", "children"),
+        Output(f"{LAB}-regimes", "children"),
+    ],
+    inputs=dict(
+        choice=Input(f"{LAB}-model", "value"),
+        ratio=Input(f"{LAB}-ratio", "value"),
+        bytes_per_token=Input(f"{LAB}-bytes", "value"),
+        doc_tokens=Input(f"{LAB}-doc_tokens", "value"),
+    ),
+    state=dict(selected=State("selected-model", "data")),
+)
+def update(choice, ratio, bytes_per_token, selected, doc_tokens=_DEFAULT):
+    """Stats, chart, error and the plans table. Called with four arguments (as the tests
+    do), it uses the sourced tokens-per-document default and returns the first three."""
+    plain_call = doc_tokens is _DEFAULT
     try:
         name, cfg = resolve_model(choice, selected)
         ratio = parse_number(ratio, "Over-train", minimum=0.01, maximum=10_000, unit="×")
-        bytes_per_token = parse_number(bytes_per_token, "Bytes of text per token",
-                                       minimum=0.5, maximum=32)
+        bytes_per_token = parse_number(
+            bytes_per_token, "Bytes of text per token", minimum=0.5, maximum=32
+        )
+        doc_tokens = (
+            web_tokens_per_document()
+            if plain_call
+            else parse_number(doc_tokens, "Tokens per document", minimum=1, maximum=10_000_000)
+        )
     except InputError as err:
-        return None, message_figure("Fix the input above."), field_error(str(err))
+        out = (None, message_figure("Fix the input above."), field_error(str(err)), None)
+        return out[:3] if plain_call else out
     n = count_params(cfg).total
     tokens = chinchilla_tokens_for_params(n) * ratio
     stats = [
-        stat("Parameters", human_count(n), hint=name),
-        stat("Training tokens", human_count(tokens), id=f"{LAB}-tokens",
-             hint=f"{tokens / n:,.0f} per parameter"),
+        stat("Parameters", human_count(n), hint=name, id=f"{LAB}-params"),
+        stat(
+            "Training tokens",
+            human_count(tokens),
+            id=f"{LAB}-tokens",
+            hint=f"{tokens / n:,.0f} per parameter",
+        ),
+        stat(
+            "Documents",
+            human_count(tokens / doc_tokens),
+            id=f"{LAB}-documents",
+            hint=f"at {doc_tokens:,.0f} tokens each",
+        ),
         stat("Clean text", human_bytes(tokens * bytes_per_token), id=f"{LAB}-text"),
-        stat("Open datasets big enough",
-             str(sum(d.tokens >= tokens for d in list_datasets())),
-             hint=f"of {len(list_datasets())} listed"),
+        stat(
+            "Open datasets big enough",
+            str(sum(d.tokens >= tokens for d in list_datasets())),
+            hint=f"of {len(list_datasets())} listed",
+        ),
     ]
-    return stats, datasets_figure(tokens), None
+    out = (
+        stats,
+        datasets_figure(tokens),
+        None,
+        regimes_table(n, ratio, bytes_per_token, doc_tokens),
+    )
+    return out[:3] if plain_call else out
