@@ -64,3 +64,8 @@ def test_procfile_web_command_serves_every_route():
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_procfile_worker_runs_celery_on_the_app_worker_module():
+    command = procfile_command("worker")
+    assert command.startswith("celery -A app.worker worker")
