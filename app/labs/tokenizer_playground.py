@@ -1,0 +1,401 @@
+"""Preprocessing lab: type text and see it cut into tokens by a tokenizer trained here, on the
+guide's corpus, at the vocabulary size the learner picks: byte-level BPE (Sennrich et al.
+2016; GPT-2), WordPiece (BERT) or Unigram (Kudo 2018)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, ctx, dcc, html, no_update
+
+from app.components.inputs import field_error, number_field, select_field
+from app.components.lab_card import formula_note, lab_card, stat
+from app.core.data import tokenization as tz
+from app.figures.theme import GRAPH_CONFIG, message_figure
+from app.figures.tokens import compression_figure
+from app.validation import InputError, parse_choice, parse_number
+
+LAB = "tokenizer_playground"
+MAX_CHARS = 5_000
+MAX_ID_CHIPS = 400  # the id list stops here; the coloured text always shows every token
+N_MERGES = 20
+N_COLOURS = 5  # soft background colours, cycled so that neighbouring tokens differ
+DEFAULT_KIND = "bpe"
+DEFAULT_VOCAB_SIZE = 1_000
+
+SAMPLES = {
+    "english": (
+        "English",
+        "The quick brown fox jumps over the lazy dog. A tokenizer cuts text into pieces "
+        "that a language model can look up, count and learn from.",
+    ),
+    "code": (
+        "Code",
+        'def mean(values):\n    """Average of a list of numbers."""\n    if not values:\n'
+        "        return 0.0\n    return sum(values) / len(values)\n",
+    ),
+    "numbers": (
+        "Numbers",
+        "On 2024-03-15 invoice #48213 came to $1,234,567.89, paid in 12 instalments of "
+        "102,880.66 at 3.75% interest.",
+    ),
+    "german_french": (
+        "German & French",
+        "Die Straßenbahnhaltestelle liegt gegenüber dem Hauptbahnhof. Le petit-déjeuner est "
+        "servi à sept heures : n'oubliez pas vos clés !",
+    ),
+    "emoji": ("Emoji", "🤖🚀✨ Tokens 👍🏽 for 🇩🇪 and 👩‍💻 😀😀😀"),
+}
+
+# How each kind writes its tokens: shown under the coloured text.
+MARKERS = {
+    "bpe": "In the token list, 'Ġ' is GPT-2's way of writing a space (byte 32) inside a "
+    "token and 'Ċ' a new line. An emoji or accented letter the tokenizer has no token for "
+    "is split into its UTF-8 bytes (dashed boxes): nothing is ever unknown.",
+    "wordpiece": "'##' marks a piece that continues a word. Spaces are not tokens at all: "
+    "they are thrown away before tokenizing, so the text cannot be rebuilt exactly. A word "
+    "with a character never seen in training becomes [UNK] (red).",
+    "unigram": "'▁' marks a space, kept as part of the next piece, so text decodes back "
+    "exactly, except characters never seen in training: they become <unk> (red).",
+}
+VISIBLE = {" ": "·", "\t": "→", "\n": "↵\n"}
+
+
+def layout():
+    samples = html.Div(
+        [
+            html.Span("Load a sample:", className="small text-muted me-2"),
+            *[
+                dbc.Button(
+                    label,
+                    id=f"{LAB}-sample-{key}",
+                    size="sm",
+                    outline=True,
+                    color="secondary",
+                    className="me-1 mb-1",
+                )
+                for key, (label, _) in SAMPLES.items()
+            ],
+        ],
+        className="tokens-samples mb-2",
+    )
+    body = html.Div(
+        [
+            samples,
+            dbc.Label("Your text", html_for=f"{LAB}-text", className="small mb-1"),
+            dbc.Textarea(
+                id=f"{LAB}-text",
+                value=SAMPLES["english"][1],
+                rows=4,
+                debounce=400,
+                className="small tokens-input",
+                spellCheck=False,
+            ),
+            html.Div(id=f"{LAB}-count", className="form-text small mb-2"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        select_field(
+                            f"{LAB}-kind",
+                            "Tokenizer",
+                            [{"label": tz.KIND_NAMES[k], "value": k} for k in tz.KINDS],
+                            DEFAULT_KIND,
+                        ),
+                        xs=12,
+                        sm=6,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-vocab",
+                            "Vocabulary size",
+                            DEFAULT_VOCAB_SIZE,
+                            # No browser min/max/step: an out-of-range number would reach
+                            # the server as "empty"; parse_number says what is wrong instead.
+                            unit="tokens",
+                            help=f"{tz.MIN_VOCAB_SIZE:,}–{tz.MAX_VOCAB_SIZE:,}. Byte-level BPE "
+                            f"needs {tz.BYTE_ALPHABET_SIZE} tokens for single bytes before it "
+                            "learns any merge.",
+                        ),
+                        xs=12,
+                        sm=6,
+                    ),
+                ],
+                className="g-2",
+            ),
+            html.Div(id=f"{LAB}-error"),
+            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
+            html.H4("Your text, token by token", className="h6 mb-1"),
+            dcc.Loading(html.Div(id=f"{LAB}-tokens", className="tokens-view"), delay_show=300),
+            html.Div(id=f"{LAB}-markers", className="small text-muted mt-1"),
+            html.Details(
+                [
+                    html.Summary("Token strings and ids", className="small fw-semibold"),
+                    html.Div(id=f"{LAB}-ids", className="tokens-ids mt-2"),
+                ],
+                className="mt-2",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Loading(
+                            dcc.Graph(
+                                id=f"{LAB}-chart",
+                                config={**GRAPH_CONFIG, "displayModeBar": False},
+                                figure=message_figure("Training tokenizers for the chart…"),
+                            ),
+                            delay_show=300,
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        [
+                            html.H4("The first merges BPE learned", className="h6 mt-3"),
+                            html.Div(id=f"{LAB}-merges", className="tokens-merges"),
+                        ],
+                        lg=4,
+                    ),
+                ],
+                className="g-3 mt-2",
+            ),
+            formula_note(
+                "characters per token = characters ÷ tokens; tokens per word = tokens ÷ "
+                "whitespace-separated words",
+                "Sennrich et al. 2016, Subword Units (BPE)",
+                "https://arxiv.org/abs/1508.07909",
+            ),
+        ]
+    )
+    return lab_card(
+        LAB,
+        "Tokenizer playground",
+        "Type or paste text, or load a sample. It is cut into tokens by a tokenizer trained "
+        f"right here on {tz.default_corpus_source()}. Change the vocabulary size and the "
+        "tokenizer type and watch the number of tokens change: English prose compresses well, "
+        "code, numbers, other languages and emoji much less.",
+        body,
+        icon="bi-scissors",
+        sources=[
+            ("Sennrich et al. 2016 (BPE)", "https://arxiv.org/abs/1508.07909"),
+            (
+                "Radford et al. 2019 (GPT-2, byte-level BPE)",
+                "https://cdn.openai.com/better-language-models/"
+                "language_models_are_unsupervised_multitask_learners.pdf",
+            ),
+            ("Kudo 2018 (Unigram)", "https://arxiv.org/abs/1804.10959"),
+            ("Hugging Face tokenizers", "https://huggingface.co/docs/tokenizers"),
+        ],
+    )
+
+
+# ---- pieces of the result ---------------------------------------------------------------------
+def visible(text: str) -> str:
+    """`text` with its whitespace drawn: '·' for a space, '→' a tab, '↵' a new line."""
+    return "".join(VISIBLE.get(c, c) for c in text)
+
+
+def token_view(text: str, tokens: list[tz.Token], unk_id: int | None) -> list:
+    """The text as alternately coloured spans, one per token, built from plain strings (never
+    HTML). Byte tokens of one character share its span and are shown as one dashed box;
+    text no token covers (WordPiece's spaces) is shown uncoloured."""
+    groups: list[list[tz.Token]] = []
+    for token in tokens:
+        if groups and groups[-1][0].span == token.span and token.span[0] < token.span[1]:
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    children: list = []
+    pos = 0
+    for i, group in enumerate(groups):
+        start, end = group[0].span
+        if start > pos:
+            children.append(html.Span(visible(text[pos:start]), className="tok-gap"))
+        if start < pos:  # overlapping span: show the token's own spelling instead
+            start = pos
+        ids = ", ".join(str(t.id) for t in group)
+        classes = f"tok tok-{i % N_COLOURS}"
+        if unk_id is not None and any(t.id == unk_id for t in group):
+            classes += " tok-unk"
+        if len(group) > 1:
+            classes += " tok-bytes"
+            title = f"{len(group)} byte tokens for one character: ids {ids}"
+        else:
+            title = f"{group[0].text!r} → id {ids}"
+        if end <= start:  # a token that stands for no character, e.g. Unigram's leading '▁'
+            classes += " tok-virtual"
+        surface = text[start:end] if end > start else group[0].text
+        if children:
+            children.append(html.Wbr())  # lines may break between tokens, never inside one
+        children.append(html.Span(visible(surface), className=classes, title=title))
+        pos = max(pos, end)
+    if pos < len(text):
+        children.append(html.Span(visible(text[pos:]), className="tok-gap"))
+    return children
+
+
+def id_chips(text: str, tokens: list[tz.Token], unk_id: int | None) -> list:
+    """Each token's own spelling and its id, in order (the first MAX_ID_CHIPS); hovering
+    shows the characters of the text it stands for."""
+    chips = [
+        html.Span(
+            [html.Span(t.text, className="tok-str"), html.Span(str(t.id), className="tok-id")],
+            className="tok-chip" + (" tok-unk" if t.id == unk_id else ""),
+            title=f"from the text: {text[t.span[0] : t.span[1]]!r}",
+        )
+        for t in tokens[:MAX_ID_CHIPS]
+    ]
+    if len(tokens) > MAX_ID_CHIPS:
+        chips.append(
+            html.Span(f"… and {len(tokens) - MAX_ID_CHIPS:,} more", className="small text-muted")
+        )
+    return chips
+
+
+def merge_list(merges: list[tuple[str, str]]) -> html.Ol:
+    return html.Ol(
+        [
+            html.Li(
+                [
+                    html.Code(left),
+                    " + ",
+                    html.Code(right),
+                    " → ",
+                    html.Code(left + right),
+                    html.Span(f" “{tz.byte_level_text(left + right)}”", className="text-muted"),
+                ]
+            )
+            for left, right in merges
+        ],
+        className="small mb-1",
+    )
+
+
+def parse_inputs(kind, vocab_size) -> tuple[str, int]:
+    kind = parse_choice(kind, "Tokenizer", tz.KINDS)
+    vocab_size = int(
+        parse_number(
+            vocab_size,
+            "Vocabulary size",
+            minimum=tz.MIN_VOCAB_SIZE,
+            maximum=tz.MAX_VOCAB_SIZE,
+            integer=True,
+            unit="tokens",
+        )
+    )
+    return kind, vocab_size
+
+
+# ---- callbacks --------------------------------------------------------------------------------
+@callback(
+    Output(f"{LAB}-text", "value"),
+    *[Input(f"{LAB}-sample-{key}", "n_clicks") for key in SAMPLES],
+    prevent_initial_call=True,
+)
+def load_sample(*_clicks):
+    key = str(ctx.triggered_id or "").removeprefix(f"{LAB}-sample-")
+    return SAMPLES[key][1] if key in SAMPLES else no_update
+
+
+@callback(
+    Output(f"{LAB}-tokens", "children"),
+    Output(f"{LAB}-ids", "children"),
+    Output(f"{LAB}-stats", "children"),
+    Output(f"{LAB}-markers", "children"),
+    Output(f"{LAB}-count", "children"),
+    Output(f"{LAB}-error", "children"),
+    Input(f"{LAB}-text", "value"),
+    Input(f"{LAB}-kind", "value"),
+    Input(f"{LAB}-vocab", "value"),
+)
+def tokenize(text, kind, vocab_size):
+    text = text if isinstance(text, str) else ""
+    count = f"{len(text):,} / {MAX_CHARS:,} characters"
+    try:
+        kind, vocab_size = parse_inputs(kind, vocab_size)
+        if len(text) > MAX_CHARS:
+            raise InputError(
+                f"Your text has {len(text):,} characters; the playground takes "
+                f"at most {MAX_CHARS:,}. Shorten it to see its tokens."
+            )
+    except InputError as err:
+        return None, None, None, None, count, field_error(str(err))
+    if not text.strip():
+        empty = html.Span(
+            "Type or paste some text above, or load a sample.", className="text-muted"
+        )
+        return empty, None, None, None, count, None
+    tok = tz.train_tokenizer(kind, vocab_size)
+    tokens = tz.encode(tok, text)
+    unk_id = tz.unknown_id(tok)
+    n_unknown = sum(t.id == unk_id for t in tokens) if unk_id is not None else 0
+    exact = tz.round_trips(tok, text)
+    actual = tok.get_vocab_size()
+    stats = [
+        stat("Tokens", f"{len(tokens):,}", id=f"{LAB}-n-tokens"),
+        stat(
+            "Tokens per word",
+            f"{tz.tokens_per_word(tok, text):.2f}",
+            hint=f"{tz.count_words(text):,} words",
+        ),
+        stat(
+            "Characters per token",
+            f"{tz.chars_per_token(tok, text):.2f}",
+            hint=f"{len(text):,} characters",
+        ),
+        stat(
+            "Vocabulary",
+            f"{actual:,}",
+            hint="tokens"
+            if actual == vocab_size
+            else f"of {vocab_size:,} asked: this small corpus has no more to learn",
+        ),
+        stat(
+            "Decodes back exactly?",
+            "yes" if exact else "no",
+            id=f"{LAB}-exact",
+            hint=f"{n_unknown:,} unknown"
+            if n_unknown
+            else ("spaces are lost" if not exact else "text → ids → text"),
+        ),
+    ]
+    return (
+        token_view(text, tokens, unk_id),
+        id_chips(text, tokens, unk_id),
+        stats,
+        MARKERS[kind],
+        count,
+        None,
+    )
+
+
+@callback(
+    Output(f"{LAB}-chart", "figure"),
+    Input(f"{LAB}-kind", "value"),
+    Input(f"{LAB}-vocab", "value"),
+)
+def compression(kind, vocab_size):
+    """The chart: its curves are trained once per process (~3 s), then only the star moves."""
+    try:
+        kind, vocab_size = parse_inputs(kind, vocab_size)
+    except InputError:
+        return message_figure("Fix the input above.")
+    curves = tz.default_compression_curves()
+    mine = tz.chars_per_token(tz.train_tokenizer(kind, vocab_size), tz.default_held_out_text())
+    return compression_figure(tz.CURVE_VOCAB_SIZES, curves, tz.KIND_NAMES, kind, vocab_size, mine)
+
+
+@callback(Output(f"{LAB}-merges", "children"), Input(f"{LAB}-vocab", "value"))
+def merges(vocab_size):
+    """BPE's first merges at the learner's vocabulary size, whichever kind is shown."""
+    try:
+        _, vocab_size = parse_inputs("bpe", vocab_size)
+    except InputError:
+        return None
+    bpe = tz.train_tokenizer("bpe", vocab_size)
+    return [
+        merge_list(tz.first_merges(bpe, N_MERGES)),
+        html.P(
+            "Each merge glues the pair of neighbouring tokens that was most frequent in the "
+            "training text at that point into one new token: first the commonest pairs of "
+            "bytes, then whole syllables and words. 'Ġ' is a space.",
+            className="small text-muted",
+        ),
+    ]
