@@ -1,0 +1,628 @@
+"""Preprocessing lab: run a whole cleaning pipeline on a labelled 3,000-page crawl.
+
+Language ID → Gopher/C4/FineWeb quality rules → Gopher repetition rules → PII redaction →
+exact and MinHash near deduplication (Rae et al. 2021; Raffel et al. 2020; Penedo et al.
+2024). The learner switches steps, moves thresholds and sees the funnel, precision and
+recall, the dropped pages with the rule that dropped them, and near-duplicate clusters;
+then pastes their own text to see which rules fire and what redaction does to it.
+
+The run is an ordinary callback, not a background job: the pipeline caches each page's
+measurements in this process, so after the first run (about a second) any new setting
+takes a fraction of a second. A background job would run in a fresh process each time
+and pay the first-run cost again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from app.components.inputs import field_error, number_field, select_field
+from app.components.lab_card import formula_note, lab_card, stat
+from app.core.data import langid, pii, quality
+from app.core.data.corpus import LABEL_NAMES, LABELS, default_corpus
+from app.core.data.dedup import jaccard, shingles, threshold
+from app.core.data.pipeline import STEP_NAMES, STEPS, PipelineConfig, run_on_default_corpus
+from app.figures.funnel import funnel_figure
+from app.figures.theme import GRAPH_CONFIG, message_figure
+from app.validation import InputError, parse_choice, parse_number
+
+LAB = "cleaning_pipeline"
+MAX_TEXT_CHARS = 20_000
+MAX_HASHES = 400  # bands × rows; more adds run time without teaching more
+DROPPED_ROWS = 15  # when one step is chosen
+DROPPED_PER_STEP = 3  # when every step is shown
+CLUSTERS_SHOWN = 3
+PREVIEW_CHARS = 110
+TOGGLES = {
+    "language": "Language ID (English)",
+    "gopher_quality": "Gopher quality",
+    "c4": "C4 rules",
+    "fineweb": "FineWeb rules",
+    "gopher_repetition": "Gopher repetition",
+    "pii": "PII redaction",
+    "exact_dedup": "Exact dedup",
+    "near_dedup": "Near dedup (MinHash)",
+}
+PRE_STYLE = {
+    "whiteSpace": "pre-wrap",
+    "wordBreak": "break-word",
+    "maxHeight": "16rem",
+    "overflowY": "auto",
+    "background": "#f6f8fb",
+    "padding": "0.5rem",
+    "borderRadius": "0.3rem",
+}
+SAMPLE_TEXT = (
+    "Best cheap flights London! Cheap flights London, best cheap flights.\n"
+    "Contact our team at bookings@example.com or call +44 20 7946 0958.\n"
+    "Home | Deals | Contact"
+)
+
+
+def layout():
+    d = PipelineConfig()
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label("Steps", className="form-label small mb-1"),
+                    dbc.Checklist(
+                        id=f"{LAB}-steps",
+                        options=[{"label": v, "value": k} for k, v in TOGGLES.items()],
+                        value=list(TOGGLES),
+                        switch=True,
+                        className="small",
+                    ),
+                ],
+                xs=12,
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    number_field(
+                        f"{LAB}-min_words",
+                        "Min words (Gopher)",
+                        d.thresholds.min_doc_words,
+                        min=0,
+                        max=100_000,
+                        step=1,
+                        help="Gopher: 50.",
+                    ),
+                    number_field(
+                        f"{LAB}-symbol_ratio",
+                        "Max '#' or '...' per word",
+                        d.thresholds.max_symbol_word_ratio,
+                        min=0,
+                        max=10,
+                        step=0.01,
+                        help="Gopher: 0.1.",
+                    ),
+                    number_field(
+                        f"{LAB}-dup_lines",
+                        "Max share of repeated lines",
+                        d.thresholds.max_dup_line_frac,
+                        min=0,
+                        max=1,
+                        step=0.05,
+                        help="Gopher: 0.30.",
+                    ),
+                ],
+                xs=12,
+                sm=6,
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    number_field(
+                        f"{LAB}-n_gram",
+                        "Shingle size",
+                        d.n_gram,
+                        min=1,
+                        max=20,
+                        step=1,
+                        unit="words",
+                        help="FineWeb: 5-word shingles.",
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                number_field(
+                                    f"{LAB}-bands", "Bands", d.bands, min=1, max=100, step=1
+                                ),
+                                xs=6,
+                            ),
+                            dbc.Col(
+                                number_field(f"{LAB}-rows", "Rows", d.rows, min=1, max=50, step=1),
+                                xs=6,
+                            ),
+                        ],
+                        className="g-2",
+                    ),
+                    html.Div("FineWeb: 14 bands × 8 rows.", className="form-text small"),
+                ],
+                xs=12,
+                sm=6,
+                md=4,
+            ),
+        ],
+        className="g-3",
+    )
+    body = html.Div(
+        [
+            controls,
+            dbc.Button(
+                [html.I(className="bi bi-play-fill me-1"), "Run the pipeline"],
+                id=f"{LAB}-run",
+                color="primary",
+                className="mt-2",
+            ),
+            html.Div(id=f"{LAB}-error", className="mt-2"),
+            dcc.Loading(
+                [
+                    html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
+                    dcc.Graph(id=f"{LAB}-funnel", config={**GRAPH_CONFIG, "displayModeBar": False}),
+                    html.Div(id=f"{LAB}-labels"),
+                ],
+                type="default",
+                delay_show=300,
+            ),
+            formula_note(
+                "precision = good pages kept / all pages kept; "
+                "recall = good pages kept / all good pages",
+                "ground-truth labels of the generated crawl",
+            ),
+            html.H4("Dropped pages", className="h6 mt-4"),
+            dbc.Row(
+                dbc.Col(
+                    select_field(
+                        f"{LAB}-dropped_step",
+                        "Show pages dropped by",
+                        [{"label": "every step", "value": "all"}]
+                        + [{"label": STEP_NAMES[s], "value": s} for s in STEPS[1:] if s != "pii"],
+                        "all",
+                    ),
+                    xs=12,
+                    sm=6,
+                    md=4,
+                ),
+            ),
+            html.Div(id=f"{LAB}-dropped"),
+            html.H4("Near-duplicate clusters", className="h6 mt-4"),
+            html.Div(id=f"{LAB}-clusters"),
+            html.Hr(className="my-4"),
+            your_text_section(),
+        ]
+    )
+    return lab_card(
+        LAB,
+        "Clean a crawl, step by step",
+        "A made-up crawl of 3,000 web pages, each labelled: good articles, some with phone "
+        "numbers or e-mail addresses, and junk (menus, spam, fragments, lists, code, other "
+        "languages, copies). Switch steps on and off, move the thresholds and press **Run**: "
+        "see what survives each step, which good pages you lost (recall) and how much junk "
+        "got through (precision).",
+        body,
+        icon="bi-funnel",
+        sources=[
+            ("Rae et al. 2021 (Gopher, App. A)", "https://arxiv.org/abs/2112.11446"),
+            ("Raffel et al. 2020 (C4)", "https://arxiv.org/abs/1910.10683"),
+            ("Penedo et al. 2024 (FineWeb)", "https://arxiv.org/abs/2406.17557"),
+        ],
+    )
+
+
+def your_text_section():
+    return html.Div(
+        [
+            html.H4("Try your own text", className="h6"),
+            dbc.Label(
+                "Paste a page (plain text, up to 20,000 characters)",
+                html_for=f"{LAB}-text",
+                className="small",
+            ),
+            dbc.Textarea(id=f"{LAB}-text", value=SAMPLE_TEXT, rows=6, className="small"),
+            dbc.Button("Check this text", id=f"{LAB}-check", color="secondary", className="mt-2"),
+            html.Div(id=f"{LAB}-text_error", className="mt-2"),
+            html.Div(id=f"{LAB}-verdict", className="mt-2"),
+            html.Div(id=f"{LAB}-rules"),
+            html.Div(id=f"{LAB}-redacted"),
+        ]
+    )
+
+
+# ---- running the pipeline -----------------------------------------------------------------
+def parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows) -> PipelineConfig:
+    """The learner's settings as a PipelineConfig, or InputError naming the field."""
+    steps = steps if isinstance(steps, list) else []
+    unknown = [s for s in steps if s not in TOGGLES]
+    if unknown:
+        raise InputError("Steps: choose from the list.")
+    min_words = int(parse_number(min_words, "Min words", minimum=0, maximum=100_000, integer=True))
+    symbol_ratio = float(
+        parse_number(symbol_ratio, "Max '#' or '...' per word", minimum=0, maximum=10)
+    )
+    dup_lines = float(parse_number(dup_lines, "Max share of repeated lines", minimum=0, maximum=1))
+    n_gram = int(parse_number(n_gram, "Shingle size", minimum=1, maximum=20, integer=True))
+    bands = int(parse_number(bands, "Bands", minimum=1, maximum=100, integer=True))
+    rows = int(parse_number(rows, "Rows", minimum=1, maximum=50, integer=True))
+    if bands * rows > MAX_HASHES:
+        raise InputError(
+            f"Bands × rows must be at most {MAX_HASHES} hashes (you asked for {bands * rows})."
+        )
+    return PipelineConfig(
+        language_id="language" in steps,
+        quality_groups=tuple(g for g in ("gopher_quality", "c4", "fineweb") if g in steps),
+        repetition="gopher_repetition" in steps,
+        redact_pii="pii" in steps,
+        exact_dedup="exact_dedup" in steps,
+        near_dedup="near_dedup" in steps,
+        n_gram=n_gram,
+        bands=bands,
+        rows=rows,
+    ).with_thresholds(
+        min_doc_words=min_words, max_symbol_word_ratio=symbol_ratio, max_dup_line_frac=dup_lines
+    )
+
+
+def preview(text: str, n: int = PREVIEW_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"
+
+
+OTHER_RULES = {
+    "language_id": "Is English, confidently",
+    "exact_duplicate": "Copy of an earlier page",
+    "near_duplicate": "Near copy of an earlier page",
+}
+
+
+def rule_name(rule: str) -> str:
+    """A rule's plain-English name for tables."""
+    if rule in quality.RULES:
+        return quality.RULES[rule][1]
+    return OTHER_RULES.get(rule, rule.replace("_", " "))
+
+
+def value_text(v: float, threshold: str) -> str:
+    """A measured value in its threshold's unit: a share as a percentage, a count whole."""
+    if "%" in threshold:
+        return f"{100 * v:.0f}%"
+    if "." in threshold or not float(v).is_integer():
+        return f"{v:.2f}"
+    return f"{v:,.0f}"
+
+
+def stats_view(result):
+    s, kept = result.scores, result.funnel[-1]
+    first = result.funnel[0]
+    return [
+        stat(
+            "Pages kept",
+            f"{kept.docs:,}",
+            id=f"{LAB}-kept",
+            hint=f"of {first.docs:,} ({100 * kept.docs / max(first.docs, 1):.0f}%)",
+        ),
+        stat(
+            "Tokens kept",
+            f"{kept.tokens / 1000:,.0f} k",
+            hint=f"of {first.tokens / 1000:,.0f} k (≈ characters / 4)",
+        ),
+        stat(
+            "Precision",
+            f"{s.precision:.1%}",
+            id=f"{LAB}-precision",
+            hint=f"{s.fp:,} junk pages got through",
+        ),
+        stat("Recall", f"{s.recall:.1%}", id=f"{LAB}-recall", hint=f"{s.fn:,} good pages lost"),
+        stat("F1", f"{s.f1:.3f}", hint=f"run took {result.seconds:.2f} s"),
+    ]
+
+
+def labels_view(result):
+    """A small table: each kind of page, how many there were and how many survived."""
+    docs = default_corpus()
+    total = Counter(d.label for d in docs)
+    kept = Counter(docs[i].label for i in result.kept_ids)
+    rows = [
+        html.Tr(
+            [
+                html.Td(LABEL_NAMES[lab]),
+                html.Td(f"{total[lab]:,}", className="text-end"),
+                html.Td(f"{kept[lab]:,}", className="text-end"),
+                html.Td("keep" if lab in ("good", "good_pii") else "drop", className="text-muted"),
+            ]
+        )
+        for lab in LABELS
+    ]
+    return html.Details(
+        [
+            html.Summary("What survived, by kind of page", className="small fw-semibold"),
+            dbc.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [html.Th("Kind"), html.Th("Pages"), html.Th("Kept"), html.Th("Should")]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                size="sm",
+                striped=True,
+                className="small mt-2 mb-0",
+                responsive=True,
+            ),
+        ],
+        className="mt-2",
+    )
+
+
+def dropped_item(d, text: str):
+    """One dropped page: what it was, which rule dropped it, the numbers, and its start."""
+    return dbc.ListGroupItem(
+        [
+            html.Div(
+                [
+                    html.Span(f"#{d.doc_id} · {LABEL_NAMES[d.label]}", className="fw-semibold"),
+                    html.Span(f" — {STEP_NAMES[d.step]}: {rule_name(d.rule)}"),
+                ]
+            ),
+            html.Div(
+                d.reason
+                if d.step in ("exact_dedup", "near_dedup")
+                else f"Measured {value_text(d.value, d.threshold)}, needs {d.threshold}. "
+                f"{d.reason}",
+                className="text-muted",
+            ),
+            html.Div(preview(text), className="fst-italic text-muted"),
+        ],
+        className="small py-2",
+    )
+
+
+def dropped_view(result, step: str):
+    """A few dropped pages: for "all", the first few of every step, so each step shows."""
+    docs = default_corpus()
+    chosen = [d for d in result.dropped if step == "all" or d.step == step]
+    if not chosen:
+        return html.P("No page was dropped by this step.", className="small text-muted")
+    if step == "all":
+        per_step: dict[str, list] = {}
+        for d in chosen:
+            if len(per_step.setdefault(d.step, [])) < DROPPED_PER_STEP:
+                per_step[d.step].append(d)
+        shown = [d for s in STEPS if s in per_step for d in per_step[s]]
+    else:
+        shown = chosen[:DROPPED_ROWS]
+    return html.Div(
+        [
+            html.P(
+                f"Showing {len(shown)} of {len(chosen):,} dropped pages.",
+                className="small text-muted mb-1",
+            ),
+            dbc.ListGroup(
+                [dropped_item(d, docs[d.doc_id].text) for d in shown],
+                flush=True,
+                id=f"{LAB}-dropped-list",
+            ),
+        ]
+    )
+
+
+def clusters_view(result):
+    cfg = result.config
+    if not cfg.near_dedup:
+        return html.P("Near dedup is switched off.", className="small text-muted")
+    groups = [g for g in result.near_groups if len(g) >= 2]
+    if not groups:
+        return html.P(
+            "No near-duplicate clusters found with these settings.", className="small text-muted"
+        )
+    docs = default_corpus()
+    cards = []
+    for group in groups[:CLUSTERS_SHOWN]:
+        first, second = docs[group[0]], docs[group[1]]
+        similarity = jaccard(shingles(first.text, cfg.n_gram), shingles(second.text, cfg.n_gram))
+        cards.append(
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(
+                            f"{len(group)} pages; pages #{first.id} and #{second.id} share "
+                            f"{similarity:.0%} of their {cfg.n_gram}-word shingles "
+                            f"(the S-curve's threshold is ≈ {threshold(cfg.bands, cfg.rows):.0%}). "
+                            f"#{first.id} is kept.",
+                            className="small mb-2",
+                        ),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    [
+                                        html.Div(
+                                            f"#{d.id} · {LABEL_NAMES[d.label]}",
+                                            className="small fw-semibold",
+                                        ),
+                                        html.Pre(
+                                            d.text[:600] + ("…" if len(d.text) > 600 else ""),
+                                            className="small mb-0",
+                                            style=PRE_STYLE,
+                                        ),
+                                    ],
+                                    md=6,
+                                )
+                                for d in (first, second)
+                            ],
+                            className="g-2",
+                        ),
+                    ]
+                ),
+                className="mb-2",
+            )
+        )
+    return html.Div(
+        [
+            html.P(
+                f"{len(groups):,} clusters found; the first {len(cards)} are shown.",
+                className="small text-muted mb-1",
+            ),
+            *cards,
+        ]
+    )
+
+
+@callback(
+    Output(f"{LAB}-funnel", "figure"),
+    Output(f"{LAB}-stats", "children"),
+    Output(f"{LAB}-labels", "children"),
+    Output(f"{LAB}-dropped", "children"),
+    Output(f"{LAB}-clusters", "children"),
+    Output(f"{LAB}-error", "children"),
+    Input(f"{LAB}-run", "n_clicks"),
+    Input(f"{LAB}-dropped_step", "value"),
+    State(f"{LAB}-steps", "value"),
+    State(f"{LAB}-min_words", "value"),
+    State(f"{LAB}-symbol_ratio", "value"),
+    State(f"{LAB}-dup_lines", "value"),
+    State(f"{LAB}-n_gram", "value"),
+    State(f"{LAB}-bands", "value"),
+    State(f"{LAB}-rows", "value"),
+    running=[(Output(f"{LAB}-run", "disabled"), True, False)],
+)
+def run(_n, dropped_step, steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows):
+    try:
+        config = parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
+        step = parse_choice(dropped_step or "all", "Show pages dropped by", ["all", *STEPS[1:]])
+    except InputError as err:
+        fig = message_figure("Fix the setting above, then run again.")
+        return fig, None, None, None, None, field_error(str(err))
+    result = run_on_default_corpus(config)
+    names = [STEP_NAMES[f.step] for f in result.funnel]
+    fig = funnel_figure(names, [f.docs for f in result.funnel], [f.tokens for f in result.funnel])
+    return (
+        fig,
+        stats_view(result),
+        labels_view(result),
+        dropped_view(result, step),
+        clusters_view(result),
+        None,
+    )
+
+
+# ---- the learner's own text -----------------------------------------------------------------
+def rules_view(results):
+    """Failing rules first, each with its reason; the passing ones folded away."""
+    failed = [r for r in results if not r.passed]
+    passed = [r for r in results if r.passed]
+    items = [
+        dbc.ListGroupItem(
+            [
+                html.Div(
+                    [
+                        html.I(className="bi bi-x-circle-fill text-danger me-2"),
+                        html.Span(quality.RULES[r.rule][1], className="fw-semibold"),
+                        html.Span(f" ({quality.GROUP_NAMES[r.group]})", className="text-muted"),
+                    ]
+                ),
+                html.Div(
+                    f"Measured {value_text(r.value, r.threshold)}, needs {r.threshold}. {r.reason}",
+                    className="text-muted",
+                ),
+            ],
+            className="small py-2",
+        )
+        for r in failed
+    ]
+    rows = [
+        html.Tr(
+            [
+                html.Td(
+                    [
+                        html.I(className="bi bi-check-circle-fill text-success me-1"),
+                        quality.RULES[r.rule][1],
+                    ],
+                    title=r.reason,
+                ),
+                html.Td(value_text(r.value, r.threshold), className="text-end"),
+                html.Td(r.threshold),
+            ]
+        )
+        for r in passed
+    ]
+    return html.Div(
+        [
+            dbc.ListGroup(items, flush=True, id=f"{LAB}-failed-rules") if items else None,
+            html.Details(
+                [
+                    html.Summary(f"{len(passed)} rules pass", className="small fw-semibold"),
+                    dbc.Table(
+                        [
+                            html.Thead(
+                                html.Tr([html.Th("Rule"), html.Th("Value"), html.Th("Threshold")])
+                            ),
+                            html.Tbody(rows),
+                        ],
+                        size="sm",
+                        className="small mt-1 mb-0",
+                    ),
+                ],
+                className="mt-2",
+            )
+            if passed
+            else None,
+        ],
+        id=f"{LAB}-rules-list",
+    )
+
+
+@callback(
+    Output(f"{LAB}-verdict", "children"),
+    Output(f"{LAB}-rules", "children"),
+    Output(f"{LAB}-redacted", "children"),
+    Output(f"{LAB}-text_error", "children"),
+    Input(f"{LAB}-check", "n_clicks"),
+    State(f"{LAB}-text", "value"),
+)
+def check_text(_n, text):
+    if not isinstance(text, str) or not text.strip():
+        return None, None, None, field_error("Paste some text to check.")
+    if len(text) > MAX_TEXT_CHARS:
+        return (
+            None,
+            None,
+            None,
+            field_error(
+                f"The text has {len(text):,} characters; paste at most {MAX_TEXT_CHARS:,}."
+            ),
+        )
+    results = quality.evaluate(text)
+    failed = [r for r in results if not r.passed]
+    lang, confidence = langid.identify(text)
+    redacted, counts = pii.redact(text)
+    language = langid.LANGUAGE_NAMES.get(lang, lang)
+    if failed:
+        verdict = dbc.Alert(
+            f"Dropped: {len(failed)} of {len(results)} rules fail, first "
+            f"“{quality.RULES[failed[0].rule][1]}”. Language: {language} "
+            f"(confidence {confidence:.2f}).",
+            color="danger",
+            className="py-2 small mb-0",
+            id=f"{LAB}-verdict-text",
+        )
+    else:
+        verdict = dbc.Alert(
+            f"Kept: all {len(results)} rules pass. Language: {language} "
+            f"(confidence {confidence:.2f}).",
+            color="success",
+            className="py-2 small mb-0",
+            id=f"{LAB}-verdict-text",
+        )
+    found = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "nothing"
+    redacted_view = html.Div(
+        [
+            html.Div(f"After PII redaction (found: {found}):", className="small fw-semibold mt-2"),
+            html.Pre(redacted, className="small", style=PRE_STYLE, id=f"{LAB}-redacted-text"),
+        ]
+    )
+    return verdict, rules_view(results), redacted_view, None
