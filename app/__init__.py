@@ -11,8 +11,9 @@ from app.config import ASSETS_DIR, TITLE
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
-def create_app() -> dash.Dash:
-    """Build the app: validate content, register pages and labs, wire the shell."""
+def create_app(*, warm: bool = True) -> dash.Dash:
+    """Build the app: validate content, register pages and labs, wire the shell, and
+    (unless `warm` is False) start computing the labs' default results in the background."""
     from app.content import get_content
     from app.jobs import background_manager
 
@@ -41,4 +42,8 @@ def create_app() -> dash.Dash:
 
     import_all_labs()  # registers every lab's callbacks before the first request
     app.layout = shell.layout
+    if warm:
+        from app.warmup import start_warmup
+
+        start_warmup()
     return app

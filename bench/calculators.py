@@ -101,7 +101,7 @@ def main() -> None:
 
     from app import create_app
 
-    client = create_app().server.test_client()
+    client = create_app(warm=False).server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
 
     def dependency(output_id: str) -> dict:

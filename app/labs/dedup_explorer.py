@@ -98,7 +98,7 @@ def s_curve(bands: int, rows: int, similarity: float, caught: bool) -> go.Figure
                     line=dict(color="#212529", width=1)),
         hovertemplate="these documents: similarity %{x:.2f}<extra></extra>",
     ))
-    fig.update_xaxes(title_text="Jaccard similarity of the two documents", range=[0, 1])
+    fig.update_xaxes(title_text="Jaccard similarity", range=[0, 1])
     fig.update_yaxes(title_text="Chance of being flagged", tickformat=".0%", range=[0, 1.05])
     fig.update_layout(legend=dict(y=-0.3, yanchor="top"), margin=dict(b=100))
     return themed(fig, title=f"The S-curve of {bands} bands × {rows} rows", height=340)

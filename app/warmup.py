@@ -1,0 +1,38 @@
+"""Compute the labs' default results once per process, in the background, at start-up.
+
+The cleaning pipeline on the whole corpus, the tokenizer compression curves and the
+training corpus each take a few seconds the first time and are cached afterwards. Doing
+that work before the first learner arrives means no one waits behind a spinner for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+
+
+def _warm() -> None:
+    from app.core.data.pipeline import PipelineConfig, run_on_default_corpus
+    from app.core.data.tokenization import default_compression_curves
+    from app.core.tinylm import load_pretrained
+    from app.training_job import baselines
+
+    for name, work in (
+        ("cleaning pipeline", lambda: run_on_default_corpus(PipelineConfig())),
+        ("training corpus", baselines),
+        ("pretrained tiny GPT", load_pretrained),
+        ("tokenizer curves", default_compression_curves),
+    ):
+        try:
+            work()
+        except Exception:  # a failed warm-up only means the first learner computes it
+            log.exception("warm-up of the %s failed", name)
+
+
+def start_warmup() -> threading.Thread:
+    """Start warming the caches in a daemon thread (it never blocks serving)."""
+    thread = threading.Thread(target=_warm, name="ogelo-warmup", daemon=True)
+    thread.start()
+    return thread
