@@ -57,3 +57,23 @@ def questions_to_separate(acc_a: float, acc_b: float, z: float = 1.96) -> int:
             raise ValueError("Accuracies must be between 0 and 1.")
     var = acc_a * (1 - acc_a) + acc_b * (1 - acc_b)
     return max(1, math.ceil(z * z * var / (acc_a - acc_b) ** 2))
+
+
+def unigram_cross_entropy(train_ids, eval_ids, vocab_size: int) -> float:
+    """Loss in nats per token of a model that knows only how often each token occurs in
+    the training text (add-one smoothed) and predicts `eval_ids` with those frequencies.
+
+    The baseline a language model must beat to show it learned more than letter counts;
+    a model that guesses uniformly scores ln(vocab_size), which is always higher or equal
+    in expectation."""
+    import numpy as np
+
+    if vocab_size < 1:
+        raise ValueError("The vocabulary needs at least one token.")
+    train = np.asarray(train_ids, dtype=np.int64)
+    held = np.asarray(eval_ids, dtype=np.int64)
+    if held.size == 0:
+        raise ValueError("Need some evaluation tokens.")
+    counts = np.bincount(train, minlength=vocab_size).astype(np.float64) + 1.0
+    log_probs = np.log(counts / counts.sum())
+    return float(-log_probs[held].mean())

@@ -1,0 +1,76 @@
+"""Live training charts: one run's loss curves, and the learner's runs side by side."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from app.figures.theme import PALETTE, add_marks, hline, message_figure, themed
+
+
+def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go.Figure:
+    """Training loss (every step) and validation loss (every eval) against step, with the
+    two baselines: guessing uniformly (ln vocab) and knowing only letter frequencies."""
+    if not history or not history.get("step"):
+        return message_figure("Press Start: the loss appears here as the model trains.")
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=history["step"],
+            y=history["train_loss"],
+            mode="lines",
+            name="training loss",
+            line=dict(color=PALETTE[5], width=1.5),
+            hovertemplate="step %{x}: training loss %{y:.3f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=history["val_step"],
+            y=history["val_loss"],
+            mode="lines+markers",
+            name="validation loss",
+            line=dict(color=PALETTE[0], width=3),
+            marker=dict(size=6),
+            hovertemplate="step %{x}: validation loss %{y:.3f}<extra></extra>",
+        )
+    )
+    add_marks(
+        fig,
+        *hline(random_loss, f"random guessing: ln(vocab) = {random_loss:.2f}", PALETTE[3]),
+        *hline(unigram_loss, f"letter frequencies only: {unigram_loss:.2f}", PALETTE[1]),
+    )
+    finite = [v for v in history["train_loss"] if math.isfinite(v)]
+    top = max([random_loss, *finite[:50]]) * 1.08 if finite else random_loss * 1.1
+    fig.update_xaxes(title_text="Training step", range=[0, history["total_steps"]])
+    fig.update_yaxes(title_text="Loss (nats per character)", range=[0, top])
+    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(b=96), uirevision="live")
+    return themed(fig, title="Loss as the model trains", height=380)
+
+
+def runs_figure(runs: list[dict], *, unigram_loss: float | None = None) -> go.Figure:
+    """Validation loss of each of the learner's runs, to compare their settings."""
+    if not runs:
+        return message_figure("Your finished runs appear here, to compare settings.", height=260)
+    fig = go.Figure()
+    for i, run in enumerate(runs):
+        fig.add_trace(
+            go.Scatter(
+                x=run["val_step"],
+                y=run["val_loss"],
+                mode="lines+markers",
+                name=run["label"],
+                line=dict(color=PALETTE[i % len(PALETTE)], width=2.5),
+                marker=dict(size=5),
+                hovertemplate="step %{x}: validation loss %{y:.3f}<extra>"
+                + run["label"]
+                + "</extra>",
+            )
+        )
+    if unigram_loss is not None:
+        add_marks(fig, *hline(unigram_loss, "letter frequencies only", PALETTE[1]))
+    fig.update_xaxes(title_text="Training step")
+    fig.update_yaxes(title_text="Validation loss (nats per character)", rangemode="tozero")
+    fig.update_layout(showlegend=True, legend=dict(y=-0.25, yanchor="top"), margin=dict(b=110))
+    return themed(fig, title="Your runs compared", height=380)
