@@ -77,9 +77,7 @@ class _DiskSlots:
     def _update(self, fn):
         with self.cache.transact():
             now = time.time()
-            leases = {
-                k: t for k, t in (self.cache.get(SLOTS_KEY) or {}).items() if t > now
-            }
+            leases = {k: t for k, t in (self.cache.get(SLOTS_KEY) or {}).items() if t > now}
             result = fn(leases, now)
             self.cache.set(SLOTS_KEY, leases)
             return result
