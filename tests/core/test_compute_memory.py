@@ -81,6 +81,47 @@ def test_zero_paper_figure_1_memory_for_7_5b_on_64_gpus(stage, gigabytes):
     )
 
 
+# Rajbhandari et al. 2020 (ZeRO), Table 1: per-device memory of model states in GB, for
+# Ψ = 7.5B, 128B and 1T parameters with mixed-precision Adam (K = 12), by DP degree Nd;
+# columns P_os, P_os+g, P_os+g+p. The paper rounds to 3 significant figures.
+ZERO_TABLE_1 = {
+    7.5e9: {
+        1: (120, 120, 120),
+        4: (52.5, 41.3, 30),
+        16: (35.6, 21.6, 7.5),
+        64: (31.4, 16.6, 1.88),
+        256: (30.1, 15.4, 0.47),
+        1024: (29.8, 15.1, 0.12),
+    },
+    128e9: {
+        1: (2048, 2048, 2048),
+        4: (896, 704, 512),
+        16: (608, 368, 128),
+        64: (536, 284, 32),
+        256: (518, 263, 8),
+        1024: (513, 259, 2),
+    },
+    1e12: {
+        1: (16000, 16000, 16000),
+        4: (7000, 5500, 4000),
+        16: (4750, 2875, 1000),
+        64: (4187, 2218, 250),
+        256: (4046, 2054, 62.5),
+        1024: (4011, 2013, 15.6),
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("n_params", "dp", "stage"),
+    [(n, dp, z) for n, rows in ZERO_TABLE_1.items() for dp in rows for z in (1, 2, 3)],
+)
+def test_zero_paper_table_1_per_device_memory(n_params, dp, stage):
+    published = ZERO_TABLE_1[n_params][dp][stage - 1]
+    ours = sum(model_state_bytes(n_params, dp=dp, zero_stage=stage)) / 1e9
+    assert ours == pytest.approx(published, rel=0.03)
+
+
 def test_korthikanti_table_2_activation_formulas():
     s, b, h, a, t = 2048, 1, 12288, 96, 8
     sbh = s * b * h
