@@ -15,9 +15,11 @@ def create_app(*, warm: bool = True) -> dash.Dash:
     """Build the app: validate content, register pages and labs, wire the shell, and
     (unless `warm` is False) start computing the labs' default results in the background."""
     from app.content import get_content
+    from app.core.tinylm.runtime import cap_blas_threads_for_serving
     from app.jobs import background_manager
 
     get_content()  # fail fast, naming the file and field, if content/ is broken
+    cap_blas_threads_for_serving()  # the tiny GPT's matrices are small; see runtime.py
     app = dash.Dash(
         __name__,
         title=TITLE,

@@ -152,6 +152,7 @@ def layout() -> html.Div:
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Store(id="progress", storage_type="local"),
             dcc.Store(id="selected-model", storage_type="session"),
+            dcc.Store(id="trained-runs", storage_type="local"),  # stage-05 runs, for 06-08
             navbar(),
             html.Div(
                 [sidebar(), html.Main(dash.page_container, className="app-main", id="main")],

@@ -69,3 +69,13 @@ def training_runtime() -> Iterator[None]:
             stack.callback(libc.malloc_trim, 0)  # give the kept memory back at the end
             stack.callback(libc.mallopt, _M_TRIM_THRESHOLD, 2 * _MMAP_THRESHOLD_BYTES)
         yield
+
+
+def cap_blas_threads_for_serving() -> None:
+    """Cap BLAS at BLAS_THREADS for the rest of this process: for the web server, whose
+    callbacks run the tiny model concurrently. A per-call cap would be lifted by whichever
+    call finishes first, under the others; a process-wide one cannot be (the per-call caps
+    in `training_runtime` then restore to this same value)."""
+    controller = _blas_controller()
+    if controller is not None:
+        controller.limit(limits=BLAS_THREADS, user_api="blas")
