@@ -1,0 +1,280 @@
+"""One fine-tuning run of the tiny GPT, as a job: validate the learner's settings, take a
+job slot, fine-tune with progress (full or LoRA), stop on cancel, time limit or
+divergence, and summarise: trainable parameters, task loss, forgetting, answers before
+and after.
+
+No Dash here: the stage-06 lab runs `run_finetune` inside a background callback, and the
+tests call it directly. The science is `app.core.tinylm.finetune`; limits come from
+`app.config.settings` (JOB_* variables), as for stage 05's `app.training_job`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from app.config import settings
+from app.jobs import JobGuard, job_slot
+from app.tiny_models import PRETRAINED
+from app.training_job import sample
+from app.validation import InputError, parse_choice, parse_number
+
+METHODS = ("lora", "full")
+SCOPES = ("all", "last_block")  # app.core.tinylm.finetune.FULL_SCOPES
+TARGETS = ("qkv", "attn_out", "mlp_in", "mlp_out")  # app.core.tinylm.finetune.LORA_TARGETS
+BATCH_SIZE = 8  # examples are ~150 characters: 8 windows of 128 is ~7 examples per step
+MAX_RANK = 32
+SUGGESTED_LR = {"lora": 3e-3, "full": 3e-4}  # adapters usually want a higher rate
+
+
+@dataclass(frozen=True)
+class FinetuneSettings:
+    """What the learner chose, checked against the limits."""
+
+    model: str = PRETRAINED  # or a stage-05 run id (app.tiny_models)
+    method: str = "lora"
+    rank: int = 4
+    alpha: float = 8.0
+    targets: tuple[str, ...] = ("qkv", "attn_out")
+    scope: str = "all"  # full fine-tuning: every weight, or the last block only
+    steps: int = 100
+    lr: float = 3e-3
+    seed: int = 0
+    question: int = 0  # which held-out question to ask before and after
+
+
+DEFAULTS = FinetuneSettings()
+
+
+def parse_settings(raw: dict) -> FinetuneSettings:
+    """The learner's raw form values -> FinetuneSettings, or InputError with one sentence."""
+    model = raw.get("model")
+    if not isinstance(model, str) or not model or len(model) > 40:
+        raise InputError("Model: choose one of the models in the list.")
+    method = parse_choice(raw.get("method"), "Method", METHODS)
+    rank = parse_number(raw.get("rank"), "LoRA rank", minimum=1, maximum=MAX_RANK, integer=True)
+    alpha = parse_number(raw.get("alpha"), "LoRA alpha", minimum=0.1, maximum=1024)
+    targets = raw.get("targets")
+    if method == "lora":
+        if not targets:
+            raise InputError("LoRA: choose at least one weight matrix to adapt.")
+        if not isinstance(targets, list | tuple) or any(t not in TARGETS for t in targets):
+            raise InputError("LoRA: choose weight matrices from the list.")
+    targets = tuple(t for t in TARGETS if t in set(targets or ()))  # fixed order
+    scope = parse_choice(raw.get("scope"), "Weights to train", SCOPES)
+    steps = parse_number(
+        raw.get("steps"), "Steps", minimum=1, maximum=settings.job_max_steps, integer=True
+    )
+    lr = parse_number(raw.get("lr"), "Learning rate", minimum=1e-6, maximum=1.0)
+    seed = parse_number(raw.get("seed"), "Seed", minimum=0, maximum=2**31 - 1, integer=True)
+    n_questions = len(task_for(_shipped_tokenizer()).held_out)
+    question = parse_number(
+        _int_or_none(raw.get("question")),
+        "Question",
+        minimum=0,
+        maximum=n_questions - 1,
+        integer=True,
+    )
+    return FinetuneSettings(
+        model,
+        method,
+        int(rank),
+        float(alpha),
+        targets or DEFAULTS.targets,
+        scope,
+        int(steps),
+        float(lr),
+        int(seed),
+        int(question),
+    )
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _shipped_tokenizer():
+    from app.core.tinylm import load_pretrained
+
+    return load_pretrained()[1]
+
+
+@lru_cache(maxsize=4)
+def task_for(tokenizer):
+    """The question-answer task fitted to a tokenizer's characters, built once per process."""
+    from app.core.tinylm.finetune import task_data
+
+    return task_data(tokenizer, settings.content_dir)
+
+
+@lru_cache(maxsize=4)
+def reference_ids(tokenizer) -> np.ndarray:
+    """The pretraining validation text in this tokenizer's ids: its loss shows forgetting."""
+    from app.core.tinylm import load_corpus
+
+    return np.asarray(tokenizer.encode(load_corpus()[1]), dtype=np.intp)
+
+
+def held_out_questions() -> list[str]:
+    """The held-out questions (for the question picker), in the shipped tokenizer's text."""
+    return [p.question for p in task_for(_shipped_tokenizer()).held_out]
+
+
+def load_model(value):
+    """(model, tokenizer, description) for a model choice; the model is shared: not trained
+    in place (the tuners copy it)."""
+    from app.tiny_models import load_choice
+
+    return load_choice(value)
+
+
+def make_tuner(model, run: FinetuneSettings):
+    """The core tuner for the run's method; a setting the model cannot take -> InputError."""
+    from app.core.tinylm.finetune import FullFinetune, LoRAConfig, LoRAFinetune
+
+    try:
+        if run.method == "full":
+            return FullFinetune(model, run.scope)
+        return LoRAFinetune(
+            model, LoRAConfig(rank=run.rank, alpha=run.alpha, targets=run.targets, seed=run.seed)
+        )
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+
+def trainable_count(model, run: FinetuneSettings) -> tuple[int, int]:
+    """(trainable, total) parameters of the run on this model, or InputError."""
+    tuner = make_tuner(model, run)  # a copy of a ~250k-parameter model: about a millisecond
+    return tuner.n_trainable(), tuner.n_total()
+
+
+def train_config(run: FinetuneSettings):
+    from app.core.tinylm import TrainConfig
+
+    return TrainConfig(
+        steps=run.steps,
+        batch_size=BATCH_SIZE,
+        lr=run.lr,
+        warmup_steps=min(10, run.steps // 10),
+        schedule="cosine",
+        weight_decay=0.0,
+        eval_every=max(5, run.steps // 20),
+        seed=run.seed,
+    )
+
+
+def run_finetune(
+    run: FinetuneSettings,
+    on_progress: Callable[[dict], None] | None = None,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    progress_every_s: float = 0.4,
+) -> dict:
+    """Fine-tune one model and return a summary (JSON-safe). Raises JobsBusy when every job
+    slot is taken, InputError when the model cannot take the settings (e.g. a rank above
+    its width). `on_progress(history)` is called at most every `progress_every_s`."""
+    from app.core.tinylm.finetune import answer_loss, finetune
+    from app.core.tinylm.runtime import training_runtime
+
+    base, tokenizer, description = load_model(run.model)
+    task = task_for(tokenizer)
+    reference = reference_ids(tokenizer)
+    tuner = make_tuner(base, run)
+    pair = task.held_out[min(run.question, len(task.held_out) - 1)]
+    history = {
+        "step": [],
+        "train_loss": [],
+        "eval_step": [],
+        "task_val_loss": [],
+        "pretrain_val_loss": [],
+        "total_steps": run.steps,
+        "tokens_per_second": 0.0,
+        "elapsed_s": 0.0,
+        "lr": 0.0,
+    }
+    with job_slot() as lease:
+        with training_runtime():
+            answer_before = sample(base, tokenizer, pair.prompt, run.seed)
+            answers_loss_before = answer_loss(base, tokenizer, task.held_out)
+        guard = JobGuard(lease, should_stop, progress_every_s=progress_every_s)
+        for p in finetune(tuner, task, reference, train_config(run), should_stop=guard.stop_now):
+            if p.step:
+                history["step"].append(p.step)
+                history["train_loss"].append(_round(p.train_loss))
+            if p.task_val_loss is not None:
+                history["eval_step"].append(p.step)
+                history["task_val_loss"].append(_round(p.task_val_loss))
+                history["pretrain_val_loss"].append(_round(p.pretrain_val_loss))
+            history.update(tokens_per_second=p.tokens_per_second, elapsed_s=p.elapsed_s, lr=p.lr)
+            if p.train_loss is not None and not math.isfinite(p.train_loss):
+                guard.stopped_because = "diverged"
+                break
+            if on_progress is not None and guard.report_due():
+                on_progress(history)
+        stopped_because = guard.stopped_because
+        if stopped_because != "diverged":
+            _final_evaluation(tuner, task, reference, history)
+        if on_progress is not None:
+            on_progress(history)
+        tuned = tuner.merge()
+        answer_after, answers_loss_after = "", None
+        if stopped_because != "diverged":
+            with training_runtime():
+                answer_after = sample(tuned, tokenizer, pair.prompt, run.seed)
+                answers_loss_after = answer_loss(tuned, tokenizer, task.held_out)
+    task_losses, pretrain_losses = history["task_val_loss"], history["pretrain_val_loss"]
+    settings_dict = asdict(run)
+    settings_dict["targets"] = list(run.targets)
+    return {
+        "settings": settings_dict,
+        "model_description": description,
+        "method": run.method,
+        "n_trainable": tuner.n_trainable(),
+        "n_total": tuner.n_total(),
+        "trainable_percent": round(100 * tuner.n_trainable() / tuner.n_total(), 3),
+        "steps_done": history["step"][-1] if history["step"] else 0,
+        "stopped_because": stopped_because,
+        "task_loss_before": task_losses[0],
+        "task_loss_after": task_losses[-1] if len(task_losses) > 1 else None,
+        "pretrain_loss_before": pretrain_losses[0],
+        "pretrain_loss_after": pretrain_losses[-1] if len(pretrain_losses) > 1 else None,
+        "answer_loss_before": _round(answers_loss_before),
+        "answer_loss_after": _round(answers_loss_after),
+        "train_examples": len(task.train_pairs),
+        "held_out_examples": len(task.held_out),
+        "tokens_per_second": round(history["tokens_per_second"]),
+        "elapsed_s": round(history["elapsed_s"], 1),
+        "question": pair.question,
+        "prompt": pair.prompt,
+        "reference_answer": pair.answer,
+        "answer_before": answer_before,
+        "answer_after": answer_after,
+        "history": history,
+    }
+
+
+def _final_evaluation(tuner, task, reference, history) -> None:
+    """Make sure the curves end at the last step done (after a cancel or the time limit)."""
+    from app.core.tinylm.finetune import REFERENCE_WINDOWS
+    from app.core.tinylm.train import text_loss
+
+    if not history["step"] or history["eval_step"][-1] == history["step"][-1]:
+        return
+    history["eval_step"].append(history["step"][-1])
+    history["task_val_loss"].append(_round(text_loss(tuner.model, task.held_out_ids)))
+    history["pretrain_val_loss"].append(
+        _round(text_loss(tuner.model, reference, max_windows=REFERENCE_WINDOWS))
+    )
+
+
+def _round(x: float | None) -> float | None:
+    if x is None:
+        return None
+    return round(float(x), 4) if math.isfinite(x) else None

@@ -1,0 +1,88 @@
+"""Stage 06's tiny fine-tuning lab, as a learner uses it: fine-tune, watch, ask, cancel."""
+
+from __future__ import annotations
+
+import time
+
+from tests.browser.conftest import click, console_errors
+
+LAB = "tiny_finetune"
+
+
+def _set(br, field, value):
+    element = br.wait_for_element(f"#{LAB}-{field}", timeout=30)
+    element.clear()
+    element.send_keys(f"{value}\t")
+
+
+def _progress(br) -> int:
+    bar = br.find_element(f"#{LAB}-progress .progress-bar")
+    return int(bar.get_attribute("aria-valuenow") or 0)
+
+
+def test_a_short_lora_fine_tune_shows_progress_then_answers_before_and_after(br, app_url):
+    br.driver.get(app_url + "/fine-tuning")
+    br.wait_for_contains_text(f"#{LAB}-estimate", "LoRA adapters", timeout=30)
+    _set(br, "steps", 60)
+    click(br, f"#{LAB}-start")
+    # While it runs: the controls are locked, the bar moves, the chart draws both losses.
+    br.wait_for_contains_text(f"#{LAB}-progress", "step", timeout=30)
+    assert not br.find_element(f"#{LAB}-start").is_enabled()
+    assert br.find_element(f"#{LAB}-cancel").is_enabled()
+    seen = set()
+    deadline = time.time() + 90
+    while time.time() < deadline and not br.driver.find_elements("css selector", f"#{LAB}-summary"):
+        seen.add(_progress(br))
+        time.sleep(0.2)
+    assert len(seen - {0, 100}) >= 1, f"the progress bar never showed a partial value: {seen}"
+    br.wait_for_contains_text(f"#{LAB}-summary", "for 60 steps", timeout=60)
+    assert "LoRA trained" in br.find_element(f"#{LAB}-summary").text
+    chart = br.find_element(f"#{LAB}-chart").text
+    assert "held-out questions" in chart and "pretraining text" in chart
+    assert "% of the model" in br.find_element(f"#{LAB}-done").text
+    before = br.find_element(f"#{LAB}-before").text
+    after = br.find_element(f"#{LAB}-after").text
+    assert before.startswith("Q: What is meant by") and after.startswith("Q: What is meant by")
+    assert before != after
+    assert br.find_element(f"#{LAB}-start").is_enabled()
+    assert console_errors(br) == []
+
+
+def test_choosing_full_fine_tuning_shows_its_settings_and_its_learning_rate(br, app_url):
+    br.driver.get(app_url + "/fine-tuning")
+    br.wait_for_contains_text(f"#{LAB}-estimate", "LoRA adapters", timeout=30)
+    click(br, f"#{LAB}-method option[value='full']")
+    br.wait_for_contains_text(f"#{LAB}-estimate", "100.00% of its", timeout=10)
+    assert br.find_element(f"#{LAB}-scope").is_displayed()
+    assert not br.find_element(f"#{LAB}-rank").is_displayed()
+    assert float(br.find_element(f"#{LAB}-lr").get_attribute("value")) == 3e-4
+    click(br, f"#{LAB}-scope option[value='last_block']")
+    br.wait_for_contains_text(f"#{LAB}-estimate", "weights:", timeout=10)
+    assert "100.00%" not in br.find_element(f"#{LAB}-estimate").text
+    assert console_errors(br) == []
+
+
+def test_cancel_stops_a_fine_tune_and_gives_the_controls_back(br, app_url):
+    br.driver.get(app_url + "/fine-tuning")
+    _set(br, "steps", 2000)
+    click(br, f"#{LAB}-start")
+    br.wait_for_contains_text(f"#{LAB}-progress", "step", timeout=30)
+    click(br, f"#{LAB}-cancel")
+    deadline = time.time() + 15
+    while time.time() < deadline and not br.find_element(f"#{LAB}-start").is_enabled():
+        time.sleep(0.2)
+    assert br.find_element(f"#{LAB}-start").is_enabled()
+    assert not br.find_element(f"#{LAB}-cancel").is_enabled()
+    stopped_at = _progress(br)
+    time.sleep(1.5)
+    assert _progress(br) == stopped_at < 100  # nothing is still training behind the page
+    assert console_errors(br) == []
+
+
+def test_a_bad_rank_gets_a_sentence_not_a_run(br, app_url):
+    br.driver.get(app_url + "/fine-tuning")
+    _set(br, "rank", 0)
+    br.wait_for_contains_text(f"#{LAB}-error", "LoRA rank: must be at least 1.", timeout=10)
+    click(br, f"#{LAB}-start")
+    br.wait_for_contains_text(f"#{LAB}-result", "LoRA rank: must be at least 1.", timeout=20)
+    assert console_errors(br) == []
