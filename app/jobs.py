@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from app.config import settings
 
-LEASE_S = 10.0  # a slot not renewed for this long is free again
+LEASE_S = 5.0  # a slot not renewed for this long is free again (jobs renew every step)
 SLOTS_KEY = "ogelo:job-slots"
 
 
@@ -172,3 +172,32 @@ def job_slot(limit: int | None = None) -> Iterator[Lease]:
 def jobs_running() -> int:
     """How many job slots are held right now (expired leases not counted)."""
     return _slots().running()
+
+
+class JobGuard:
+    """The stop policy and progress pacing every job shares. Pass `guard.stop_now` as the
+    training loop's `should_stop`: it renews the lease, then stops the job when the learner
+    cancels or the wall-clock limit (`settings.job_time_limit_s`) is reached, recording why
+    in `stopped_because`. `report_due()` says when progress is worth sending again."""
+
+    def __init__(self, lease: Lease, should_stop=None, *, progress_every_s: float = 0.4):
+        self.lease, self._cancelled = lease, should_stop
+        self.progress_every_s = progress_every_s
+        self.started = time.monotonic()
+        self._last_report = float("-inf")
+        self.stopped_because: str | None = None
+
+    def stop_now(self) -> bool:
+        self.lease.renew()
+        if self._cancelled is not None and self._cancelled():
+            self.stopped_because = "cancelled"
+        elif time.monotonic() - self.started > settings.job_time_limit_s:
+            self.stopped_because = "time limit"
+        return self.stopped_because is not None
+
+    def report_due(self) -> bool:
+        now = time.monotonic()
+        if now - self._last_report < self.progress_every_s:
+            return False
+        self._last_report = now
+        return True

@@ -8,7 +8,6 @@ tests call it directly. Limits come from `app.config.settings` (JOB_* variables)
 from __future__ import annotations
 
 import math
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -19,7 +18,7 @@ import numpy as np
 
 from app.config import settings
 from app.core.schedules import SCHEDULES
-from app.jobs import job_slot
+from app.jobs import JobGuard, job_slot
 from app.validation import InputError, parse_choice, parse_number
 
 HEAD_CHOICES = (1, 2, 4, 8)
@@ -192,21 +191,9 @@ def run_training(
         "elapsed_s": 0.0,
         "lr": 0.0,
     }
-    stopped_because = None
     with job_slot() as lease:
-        started = time.monotonic()
-        last_report = 0.0
-
-        def stop_now() -> bool:
-            nonlocal stopped_because
-            lease.renew()
-            if should_stop is not None and should_stop():
-                stopped_because = "cancelled"
-            elif time.monotonic() - started > settings.job_time_limit_s:
-                stopped_because = "time limit"
-            return stopped_because is not None
-
-        for p in _train(model, train_ids, val_ids, run, stop_now):
+        guard = JobGuard(lease, should_stop, progress_every_s=progress_every_s)
+        for p in _train(model, train_ids, val_ids, run, guard.stop_now):
             history["step"].append(p.step)
             history["train_loss"].append(round(float(p.train_loss), 4))
             if p.val_loss is not None:
@@ -214,12 +201,11 @@ def run_training(
                 history["val_loss"].append(round(float(p.val_loss), 4))
             history.update(tokens_per_second=p.tokens_per_second, elapsed_s=p.elapsed_s, lr=p.lr)
             if not math.isfinite(p.train_loss):
-                stopped_because = "diverged"
+                guard.stopped_because = "diverged"
                 break
-            now = time.monotonic()
-            if on_progress is not None and now - last_report >= progress_every_s:
+            if on_progress is not None and guard.report_due():
                 on_progress(history)
-                last_report = now
+    stopped_because = guard.stopped_because
     if stopped_because is None or stopped_because == "time limit":
         _final_validation(model, val_ids, run, history)
     if on_progress is not None:

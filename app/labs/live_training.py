@@ -8,7 +8,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.components.inputs import field_error, number_field, select_field
+from app.components.job_controls import (
+    job_callback_options,
+    job_controls,
+    progress_bar_state,
+)
 from app.components.lab_card import formula_note, lab_card, stat
+from app.components.tiny_model_picker import TRAINED_RUNS
 from app.config import settings
 from app.core.compute import training_flops
 from app.core.units import scientific
@@ -178,32 +184,7 @@ def layout():
             _controls(),
             html.Div(id=f"{LAB}-estimate", className="small text-muted mb-2"),
             html.Div(id=f"{LAB}-error"),
-            html.Div(
-                [
-                    dbc.Button(
-                        [html.I(className="bi bi-play-fill me-1"), "Start training"],
-                        id=f"{LAB}-start",
-                        color="primary",
-                        className="me-2",
-                    ),
-                    dbc.Button(
-                        [html.I(className="bi bi-stop-fill me-1"), "Cancel"],
-                        id=f"{LAB}-cancel",
-                        color="danger",
-                        outline=True,
-                        disabled=True,
-                    ),
-                ],
-                className="my-2",
-            ),
-            dbc.Progress(
-                id=f"{LAB}-progress",
-                value=0,
-                label="",
-                className="my-2",
-                style={"height": "1.4rem"},
-            ),
-            html.Div(id=f"{LAB}-live", className="stat-row my-2"),
+            *job_controls(LAB, "Start training"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -230,7 +211,6 @@ def layout():
                 outline=True,
                 size="sm",
             ),
-            dcc.Store(id=f"{LAB}-runs", storage_type="local"),
             formula_note(
                 "loss = mean over positions of −ln p(real next character); AdamW with warmup "
                 "and decay; gradients clipped to norm 1",
@@ -318,25 +298,12 @@ def estimate(*values):
 
 @callback(
     Output(f"{LAB}-result", "children"),
-    Output(f"{LAB}-runs", "data"),
+    Output(TRAINED_RUNS, "data"),
     Input(f"{LAB}-start", "n_clicks"),
     *[State(f"{LAB}-{name}", "value") for name in FIELDS],
-    State(f"{LAB}-runs", "data"),
+    State(TRAINED_RUNS, "data"),
     background=True,
-    running=[
-        (Output(f"{LAB}-start", "disabled"), True, False),
-        (Output(f"{LAB}-cancel", "disabled"), False, True),
-        (Output(f"{LAB}-controls", "disabled"), True, False),
-        (Output(f"{LAB}-clear", "disabled"), True, False),
-    ],
-    cancel=[Input(f"{LAB}-cancel", "n_clicks")],
-    progress=[
-        Output(f"{LAB}-progress", "value"),
-        Output(f"{LAB}-progress", "label"),
-        Output(f"{LAB}-chart", "figure"),
-        Output(f"{LAB}-live", "children"),
-    ],
-    interval=500,
+    **job_callback_options(LAB, also_disable=("clear",)),
     prevent_initial_call=True,
 )
 def start(set_progress, n_clicks, *values):
@@ -364,9 +331,7 @@ def start(set_progress, n_clicks, *values):
 def progress_view(history: dict, random_loss: float, unigram_loss: float):
     """(bar value, bar label, loss chart, live stats) for one progress report."""
     done, total = (history["step"][-1] if history["step"] else 0), history["total_steps"]
-    elapsed = history["elapsed_s"]
-    eta = elapsed / done * (total - done) if done else 0.0
-    label = f"step {done:,} / {total:,}" + (f" · about {eta:.0f} s left" if done < total else "")
+    percent, label = progress_bar_state(done, total, history["elapsed_s"])
     val = history["val_loss"][-1] if history["val_loss"] else None
     live = [
         stat("Step", f"{done:,} / {total:,}", id=f"{LAB}-step"),
@@ -375,7 +340,7 @@ def progress_view(history: dict, random_loss: float, unigram_loss: float):
         stat("Speed", f"{history['tokens_per_second']:,.0f}", hint="characters per second"),
     ]
     figure = loss_figure(history, random_loss=random_loss, unigram_loss=unigram_loss)
-    return round(100 * done / total), label, figure, live
+    return percent, label, figure, live
 
 
 def result_view(result: dict):
@@ -446,14 +411,15 @@ def _sample_card(title: str, text: str, hint: str):
 
 @callback(
     Output(f"{LAB}-runs-chart", "figure"),
-    Input(f"{LAB}-runs", "data"),
+    Input(TRAINED_RUNS, "data"),
+    Input(f"{LAB}-runs-chart", "id"),  # fire when the lab is rendered: the store is not new
 )
-def show_runs(runs):
+def show_runs(runs, _mounted=None):
     return runs_figure(sanitize_runs(runs), unigram_loss=baselines()[1])
 
 
 @callback(
-    Output(f"{LAB}-runs", "data", allow_duplicate=True),
+    Output(TRAINED_RUNS, "data", allow_duplicate=True),
     Input(f"{LAB}-clear", "n_clicks"),
     prevent_initial_call=True,
 )

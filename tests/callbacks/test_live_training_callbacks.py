@@ -7,7 +7,7 @@ from dataclasses import asdict, replace
 import pytest
 from dash import no_update
 
-from app import training_job
+from app import jobs, training_job
 from app.config import settings
 from app.labs import live_training
 from app.training_job import DEFAULTS, parse_settings, run_record, run_training, sanitize_runs
@@ -115,9 +115,9 @@ def test_cancel_stops_the_run_within_a_step(tmp_path, monkeypatch):
 
 
 def test_the_time_limit_stops_a_run_and_still_reports_its_losses(tmp_path, monkeypatch):
-    monkeypatch.setattr(
-        training_job, "settings", replace(settings, cache_dir=str(tmp_path), job_time_limit_s=0.5)
-    )
+    limited = replace(settings, cache_dir=str(tmp_path), job_time_limit_s=0.5)
+    monkeypatch.setattr(training_job, "settings", limited)
+    monkeypatch.setattr(jobs, "settings", limited)  # JobGuard enforces the limit
     result = run_training(parse_settings(asdict(replace(DEFAULTS, steps=2000))))
     assert result["stopped_because"] == "time limit"
     assert 0 < result["steps_done"] < 2000
