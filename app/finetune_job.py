@@ -180,7 +180,7 @@ def run_finetune(
     """Fine-tune one model and return a summary (JSON-safe). Raises JobsBusy when every job
     slot is taken, InputError when the model cannot take the settings (e.g. a rank above
     its width). `on_progress(history)` is called at most every `progress_every_s`."""
-    from app.core.tinylm.finetune import answer_loss, finetune
+    from app.core.tinylm.finetune import finetune
     from app.core.tinylm.runtime import training_runtime
 
     base, tokenizer, description = load_model(run.model)
@@ -202,7 +202,6 @@ def run_finetune(
     with job_slot() as lease:
         with training_runtime():
             answer_before = sample(base, tokenizer, pair.prompt, run.seed)
-            answers_loss_before = answer_loss(base, tokenizer, task.held_out)
         guard = JobGuard(lease, should_stop, progress_every_s=progress_every_s)
         for p in finetune(tuner, task, reference, train_config(run), should_stop=guard.stop_now):
             if p.step:
@@ -224,11 +223,10 @@ def run_finetune(
         if on_progress is not None:
             on_progress(history)
         tuned = tuner.merge()
-        answer_after, answers_loss_after = "", None
+        answer_after = ""
         if stopped_because != "diverged":
             with training_runtime():
                 answer_after = sample(tuned, tokenizer, pair.prompt, run.seed)
-                answers_loss_after = answer_loss(tuned, tokenizer, task.held_out)
     task_losses, pretrain_losses = history["task_val_loss"], history["pretrain_val_loss"]
     settings_dict = asdict(run)
     settings_dict["targets"] = list(run.targets)
@@ -245,8 +243,6 @@ def run_finetune(
         "task_loss_after": task_losses[-1] if len(task_losses) > 1 else None,
         "pretrain_loss_before": pretrain_losses[0],
         "pretrain_loss_after": pretrain_losses[-1] if len(pretrain_losses) > 1 else None,
-        "answer_loss_before": _round(answers_loss_before),
-        "answer_loss_after": _round(answers_loss_after),
         "train_examples": len(task.train_pairs),
         "held_out_examples": len(task.held_out),
         "tokens_per_second": round(history["tokens_per_second"]),
@@ -262,13 +258,13 @@ def run_finetune(
 
 def _final_evaluation(tuner, task, reference, history) -> None:
     """Make sure the curves end at the last step done (after a cancel or the time limit)."""
-    from app.core.tinylm.finetune import REFERENCE_WINDOWS
+    from app.core.tinylm.finetune import REFERENCE_WINDOWS, answer_loss
     from app.core.tinylm.train import text_loss
 
     if not history["step"] or history["eval_step"][-1] == history["step"][-1]:
         return
     history["eval_step"].append(history["step"][-1])
-    history["task_val_loss"].append(_round(text_loss(tuner.model, task.held_out_ids)))
+    history["task_val_loss"].append(_round(answer_loss(tuner.model, task.tokenizer, task.held_out)))
     history["pretrain_val_loss"].append(
         _round(text_loss(tuner.model, reference, max_windows=REFERENCE_WINDOWS))
     )

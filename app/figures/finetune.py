@@ -10,7 +10,7 @@ from app.figures.theme import PALETTE, message_figure, themed
 
 
 def finetune_loss_figure(history: dict) -> go.Figure:
-    """Task batch loss (every step), held-out task loss and the loss on the original
+    """Training-answer loss (each batch), held-out answer loss and the loss on the original
     pretraining validation text (each evaluation, from step 0 = before fine-tuning), with
     the pretraining loss before fine-tuning as a dashed line: a rise above it is forgetting.
     """
@@ -22,9 +22,9 @@ def finetune_loss_figure(history: dict) -> go.Figure:
             x=history["step"],
             y=history["train_loss"],
             mode="lines",
-            name="task batches",
+            name="training answers (each batch)",
             line=dict(color=PALETTE[5], width=1.5),
-            hovertemplate="step %{x}: task batch loss %{y:.3f}<extra></extra>",
+            hovertemplate="step %{x}: training-answer loss %{y:.3f}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -32,10 +32,10 @@ def finetune_loss_figure(history: dict) -> go.Figure:
             x=history["eval_step"],
             y=history["task_val_loss"],
             mode="lines+markers",
-            name="held-out questions",
+            name="unseen answers (held out)",
             line=dict(color=PALETTE[0], width=3),
             marker=dict(size=6),
-            hovertemplate="step %{x}: held-out question loss %{y:.3f}<extra></extra>",
+            hovertemplate="step %{x}: unseen-answer loss %{y:.3f}<extra></extra>",
         )
     )
     fig.add_trace(

@@ -38,7 +38,7 @@ def test_a_short_lora_fine_tune_shows_progress_then_answers_before_and_after(br,
     br.wait_for_contains_text(f"#{LAB}-summary", "for 60 steps", timeout=60)
     assert "LoRA trained" in br.find_element(f"#{LAB}-summary").text
     chart = br.find_element(f"#{LAB}-chart").text
-    assert "held-out questions" in chart and "pretraining text" in chart
+    assert "unseen answers" in chart and "pretraining text" in chart
     assert "% of the model" in br.find_element(f"#{LAB}-done").text
     before = br.find_element(f"#{LAB}-before").text
     after = br.find_element(f"#{LAB}-after").text

@@ -118,7 +118,11 @@ def test_a_short_lora_run_reports_progress_then_losses_and_answers():
     value, label, figure, live = reports[-1]
     assert value == 100 and label == "step 12 / 12"
     names = [t.name for t in figure.data]
-    assert names[:3] == ["task batches", "held-out questions", "pretraining text (forgetting)"]
+    assert names[:3] == [
+        "training answers (each batch)",
+        "unseen answers (held out)",
+        "pretraining text (forgetting)",
+    ]
     assert names[3].startswith("pretraining text before fine-tuning")  # the forgetting line
     text = str(result)
     assert "LoRA trained" in text and "for 12 steps" in text

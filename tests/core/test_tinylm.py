@@ -376,3 +376,34 @@ def test_training_caps_blas_threads_only_while_it_runs():
     during = [blas_threads() for _ in train(TinyGPT(TINY), ids, ids, run)]
     assert all(threads == [1] * len(before) for threads in during)
     assert blas_threads() == before
+
+
+def test_ignored_targets_are_left_out_of_the_loss_and_its_gradient():
+    """Targets of IGNORE (-1, PyTorch's ignore_index) are not scored: the loss is the mean
+    over the scored positions, and the gradients match finite differences of that loss."""
+    from app.core.tinylm.model import IGNORE
+
+    cfg = TinyGPTConfig(vocab_size=11, n_layers=1, d_model=16, n_heads=2, seq_len=16)
+    model = TinyGPT(cfg, seed=1, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(0, 11, (2, 16)), rng.integers(0, 11, (2, 16))
+    masked = y.copy()
+    masked[:, :9] = IGNORE
+    loss, grads = model.loss_and_grads(x, masked)
+    log_probs = model.logits(x).reshape(-1, 11)
+    log_probs = log_probs - np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
+    kept = masked.reshape(-1) != IGNORE
+    assert loss == pytest.approx(-log_probs[kept, masked.reshape(-1)[kept]].mean(), rel=1e-10)
+    weight = model.params["h.0.attn.c_attn.weight"]
+    for index in [(0, 0), (3, 5), (10, 20)]:
+        old, eps = weight[index], 1e-6
+        weight[index] = old + eps
+        up = model.loss(x, masked)
+        weight[index] = old - eps
+        down = model.loss(x, masked)
+        weight[index] = old
+        numeric = (up - down) / (2 * eps)
+        assert grads["h.0.attn.c_attn.weight"][index] == pytest.approx(numeric, rel=1e-4, abs=1e-9)
+    everything_ignored = np.full_like(y, IGNORE)
+    loss, grads = model.loss_and_grads(x, everything_ignored)
+    assert loss == 0.0 and all(not g.any() for g in grads.values())

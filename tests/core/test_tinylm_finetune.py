@@ -21,8 +21,10 @@ from app.core.tinylm.finetune import (
     lora_trainable_params,
     qa_pairs,
     split_pairs,
+    task_batch,
     task_data,
 )
+from app.core.tinylm.model import IGNORE
 from app.core.tinylm.runtime import training_runtime
 from app.core.tinylm.train import text_loss
 
@@ -223,17 +225,36 @@ def test_frozen_tensors_stay_bit_identical(shipped):
             np.testing.assert_array_equal(p, before[name])
 
 
-def test_a_short_lora_fine_tune_clearly_lowers_the_held_out_task_loss(shipped):
-    model, _, task, reference = shipped
+def test_training_scores_answers_only(shipped):
+    """Supervised fine-tuning scores the response, not the prompt (Ouyang et al. 2022):
+    every scored target of a batch is an answer character."""
+    _, tokenizer, task, _ = shipped
+    x, y = task_batch(task, 16, 96, np.random.default_rng(0))
+    scored = y != IGNORE
+    assert 0 < scored.mean() < 1
+    answers = "".join(p.completion for p in task.train_pairs)
+    assert set(tokenizer.decode(y[scored].tolist())) <= set(answers)
+    assert np.array_equal(x[:, 1:][scored[:, :-1]], y[:, :-1][scored[:, :-1]])
+
+
+def test_a_small_model_memorises_its_training_answers_but_not_unseen_ones(shipped):
+    """Measured on the shipped 246k-parameter model: 100 steps of full fine-tuning make its
+    own training answers clearly easier (about 1.13 -> 0.98 nats per character) while the
+    held-out answers do not improve (they get worse: overfitting). 84 examples teach a
+    tiny model no new facts; fine-tuning mainly teaches form (Zhou et al. 2023, LIMA)."""
+    model, tokenizer, task, reference = shipped
+    sample = task.train_pairs[:30]
+    before = answer_loss(model, tokenizer, sample)
     start = time.perf_counter()
-    history = _run(LoRAFinetune(model, LoRAConfig(rank=4, alpha=8.0)), task, reference)
+    tuner = FullFinetune(model)
+    history = _run(tuner, task, reference, steps=100, lr=1e-3)
     seconds = time.perf_counter() - start
     first, last = history[0], history[-1]
     assert first.step == 0 and first.train_loss is None
-    assert last.step == 60 and last.task_val_loss is not None
-    # measured: about 1.47 -> 1.25 nats per character in 60 steps
-    assert last.task_val_loss < first.task_val_loss - 0.1
-    assert seconds < 30, f"60 LoRA steps took {seconds:.1f} s"
+    assert last.step == 100 and last.task_val_loss is not None
+    assert answer_loss(tuner.merge(), tokenizer, sample) < before - 0.1
+    assert last.task_val_loss > first.task_val_loss - 0.02
+    assert seconds < 40, f"100 fine-tuning steps took {seconds:.1f} s"
 
 
 def test_full_fine_tuning_forgets_more_than_lora_at_the_same_steps_and_rate(shipped):

@@ -41,10 +41,10 @@ import numpy as np
 import yaml
 
 from app.core.schedules import learning_rate
-from app.core.tinylm.model import TinyGPT, is_decayed
+from app.core.tinylm.model import IGNORE, TinyGPT, is_decayed
 from app.core.tinylm.runtime import training_runtime
 from app.core.tinylm.tokenizer import CharTokenizer
-from app.core.tinylm.train import TrainConfig, get_batch, text_loss
+from app.core.tinylm.train import TrainConfig, text_loss
 
 # ----------------------------------------------------------------------- what trains
 
@@ -357,6 +357,10 @@ class TaskData:
     held_out: tuple[QAPair, ...]
     train_ids: np.ndarray  # all training examples, one after another (packed)
     held_out_ids: np.ndarray  # the held-out examples, the same way
+    # True where a character belongs to an answer: only those are scored in training, as
+    # in supervised fine-tuning, so the model learns to answer, not to ask (Ouyang et al.)
+    train_scored: np.ndarray
+    tokenizer: CharTokenizer
 
     @property
     def train_chars(self) -> int:
@@ -373,7 +377,26 @@ def task_data(tokenizer: CharTokenizer, content_dir: Path | str) -> TaskData:
     def encode(some: list[QAPair]) -> np.ndarray:
         return np.asarray(tokenizer.encode("".join(p.text for p in some)), dtype=np.intp)
 
-    return TaskData(tuple(train), tuple(held), encode(train), encode(held))
+    scored = np.concatenate(
+        [
+            np.r_[np.zeros(len(p.prompt), bool), np.ones(len(p.completion), bool), False]
+            for p in train
+        ]
+    )
+    train_ids = encode(train)
+    assert train_ids.size == scored.size  # one id per character: pairs fit the vocabulary
+    return TaskData(tuple(train), tuple(held), train_ids, encode(held), scored, tokenizer)
+
+
+def task_batch(task: TaskData, batch_size: int, seq_len: int, rng: np.random.Generator):
+    """Random windows of the packed training text, as `get_batch`, with every target that
+    is not part of an answer set to IGNORE (not scored)."""
+    starts = rng.integers(0, task.train_ids.size - seq_len, size=batch_size)
+    rows = starts[:, None] + np.arange(seq_len + 1)  # (B, T+1)
+    window = task.train_ids[rows]
+    targets = window[:, 1:].copy()
+    targets[~task.train_scored[rows[:, 1:]]] = IGNORE
+    return window[:, :-1], targets
 
 
 def answer_loss(model: TinyGPT, tokenizer: CharTokenizer, pairs) -> float:
@@ -382,29 +405,21 @@ def answer_loss(model: TinyGPT, tokenizer: CharTokenizer, pairs) -> float:
     The question is context, not scored: this measures how well the model answers.
     An example longer than the context keeps its last seq_len + 1 characters."""
     T = model.config.seq_len
-    rows, masks = [], []
+    rows = []
     for pair in pairs:
         prompt = tokenizer.encode(pair.prompt)
         ids = prompt + tokenizer.encode(pair.completion)
-        scored = np.zeros(len(ids) - 1, dtype=bool)
-        scored[len(prompt) - 1 :] = True  # targets ids[len(prompt):], the completion
-        rows.append(ids[-(T + 1) :])
-        masks.append(scored[-T:])
+        targets = [IGNORE] * (len(prompt) - 1) + ids[len(prompt) :]  # the completion only
+        rows.append((ids[:-1][-T:], targets[-T:]))
     if not rows:
         raise ValueError("Give at least one question-answer pair to score.")
-    width = max(len(r) for r in rows)
-    pad = tokenizer.fallback_id  # padding is on the right and never scored (causal model)
-    ids = np.full((len(rows), width), pad, dtype=np.intp)
-    scored = np.zeros((len(rows), width - 1), dtype=bool)
-    for i, (r, m) in enumerate(zip(rows, masks, strict=True)):
-        ids[i, : len(r)] = r
-        scored[i, : len(m)] = m
-    logits = model.logits(ids[:, :-1]).astype(np.float64)  # (B, T, V)
-    logits -= logits.max(axis=-1, keepdims=True)
-    log_probs = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
-    targets = ids[:, 1:]
-    picked = np.take_along_axis(log_probs, targets[..., None], axis=-1)[..., 0]
-    return float(-picked[scored].mean())
+    width = max(len(x) for x, _ in rows)
+    # right padding: a causal model's earlier positions never see it, and it is not scored
+    x = np.full((len(rows), width), tokenizer.fallback_id, dtype=np.intp)
+    y = np.full((len(rows), width), IGNORE, dtype=np.intp)
+    for i, (ids, targets) in enumerate(rows):
+        x[i, : len(ids)], y[i, : len(targets)] = ids, targets
+    return model.loss(x, y)
 
 
 # ----------------------------------------------------------------------- the loop
@@ -415,7 +430,7 @@ class FinetuneProgress:
     step: int  # steps done; step 0 is the model before fine-tuning (evaluation only)
     total_steps: int
     train_loss: float | None  # this step's task batch; None at step 0
-    task_val_loss: float | None  # held-out examples, every character; on evaluation steps
+    task_val_loss: float | None  # held-out answers (`answer_loss`); on evaluation steps
     pretrain_val_loss: float | None  # original validation text; its rise is forgetting
     lr: float
     tokens_per_second: float  # training throughput (evaluation time excluded)
@@ -433,9 +448,9 @@ def finetune(
     """Fine-tune `tuner` on `task`, yielding progress: first step 0 (the evaluations before
     any update), then every step; evaluations every cfg.eval_every steps and at the end.
 
-    The task loss counts every character of an example, question included, in training
-    and on the held-out examples alike (examples are packed into windows, as in
-    pretraining); `answer_loss` scores the answers alone.
+    Training scores the answers only (examples are packed into windows as in pretraining;
+    question characters are context, their targets IGNORE), and the held-out task loss is
+    `answer_loss`: how well the model answers questions it never trained on.
 
     `reference_ids` is text from pretraining (its validation split); its loss, on
     `reference_windows` fixed windows, shows how much the model forgets. should_stop() is
@@ -465,7 +480,7 @@ def _steps(tuner, task, reference_ids, cfg, should_stop, reference_windows):
 
     def evaluate() -> tuple[float, float]:
         return (
-            text_loss(tuner.model, task.held_out_ids),
+            answer_loss(tuner.model, task.tokenizer, task.held_out),
             text_loss(tuner.model, reference_ids, max_windows=reference_windows),
         )
 
@@ -481,7 +496,7 @@ def _steps(tuner, task, reference_ids, cfg, should_stop, reference_windows):
         if should_stop is not None and should_stop():
             return
         t0 = time.perf_counter()
-        x, y = get_batch(task.train_ids, cfg.batch_size, T, rng)
+        x, y = task_batch(task, cfg.batch_size, T, rng)
         lr = learning_rate(
             cfg.schedule,
             step,

@@ -33,6 +33,8 @@ from app.core.tinylm.tokenizer import CharTokenizer
 _GELU_C = math.sqrt(2.0 / math.pi)
 _GELU_A = 0.044715
 _LN_EPS = 1e-5  # LayerNorm epsilon, as in GPT-2 / PyTorch
+# A target of IGNORE is not scored (PyTorch's ignore_index): fine-tuning scores answers only.
+IGNORE = -1
 
 
 @dataclass(frozen=True)
@@ -318,23 +320,30 @@ class TinyGPT:
 
     @staticmethod
     def _cross_entropy(logits: np.ndarray, targets: np.ndarray):
-        """Mean cross-entropy (nats) of logits (N, V) against targets (N,); also the probs."""
+        """Mean cross-entropy (nats) of logits (N, V) against targets (N,) over the scored
+        positions (targets != IGNORE); also the probs, the scored rows and their count."""
         probs = _softmax_lastaxis(logits)
-        rows = np.arange(targets.size)
-        picked = probs[rows, targets]
-        loss = -np.log(np.maximum(picked, np.finfo(probs.dtype).tiny)).mean()
-        return float(loss), probs, rows
+        scored = targets != IGNORE
+        rows = np.arange(targets.size) if scored.all() else np.flatnonzero(scored)
+        count = max(1, rows.size)  # a batch with nothing scored has loss 0 and no gradient
+        picked = probs[rows, targets[rows]]
+        loss = -np.log(np.maximum(picked, np.finfo(probs.dtype).tiny)).sum() / count
+        return float(loss), probs, rows, count
 
     def _check_targets(self, idx: np.ndarray, targets) -> np.ndarray:
         targets = np.asarray(targets).reshape(-1)
         if targets.size != idx.size:
             raise ValueError("Targets must have the same shape as the input ids.")
-        if targets.min() < 0 or targets.max() >= self.config.vocab_size:
-            raise ValueError(f"Targets must be between 0 and {self.config.vocab_size - 1}.")
+        if targets.min() < IGNORE or targets.max() >= self.config.vocab_size:
+            raise ValueError(
+                f"Targets must be between 0 and {self.config.vocab_size - 1} "
+                f"(or {IGNORE}: not scored)."
+            )
         return targets
 
     def loss(self, idx, targets) -> float:
-        """Mean next-token cross-entropy in nats; targets (B, T) are idx shifted by one."""
+        """Mean next-token cross-entropy in nats; targets (B, T) are idx shifted by one,
+        and positions whose target is IGNORE are left out of the mean."""
         idx = self._check_idx(idx)
         targets = self._check_targets(idx, targets)
         logits, _ = self._forward(idx, keep_cache=False)
@@ -366,16 +375,18 @@ class TinyGPT:
         """Forward with caches, then backprop into the gradient views G. Returns the loss."""
         P, cfg = self._params, self.config
         logits, (idx, caches, lnf, xf) = self._forward(idx, keep_cache=True)
-        loss, probs, rows = self._cross_entropy(logits, targets)
+        loss, probs, rows, count = self._cross_entropy(logits, targets)
         B, T = idx.shape
         C, H = cfg.d_model, cfg.n_heads
         D = C // H
         N = B * T
         scale = 1.0 / math.sqrt(D)
-        # d(mean CE)/d(logits) = (softmax - onehot) / N
+        # d(mean CE)/d(logits) = (softmax - onehot) / count on scored rows, 0 elsewhere
         dlogits = probs
-        dlogits[rows, targets] -= 1.0
-        dlogits /= N  # (N, V)
+        dlogits[rows, targets[rows]] -= 1.0
+        if rows.size < N:
+            dlogits[targets == IGNORE] = 0.0
+        dlogits /= count  # (N, V)
         np.matmul(dlogits.T, xf, out=G["wte"])  # (V, C): the tied head's share of wte's gradient
         dx, G["ln_f.weight"][...], G["ln_f.bias"][...] = _layernorm_backward(
             dlogits @ P["wte"], lnf
