@@ -202,6 +202,7 @@ def layout():
                 className="g-3",
             ),
             html.Div(id=f"{LAB}-result", className="mt-3"),
+            dcc.Store(id=f"{LAB}-finished"),  # the last finished run's record
             html.Hr(),
             dcc.Graph(id=f"{LAB}-runs-chart", config={**GRAPH_CONFIG, "displayModeBar": False}),
             dbc.Button(
@@ -298,16 +299,15 @@ def estimate(*values):
 
 @callback(
     Output(f"{LAB}-result", "children"),
-    Output(TRAINED_RUNS, "data"),
+    Output(f"{LAB}-finished", "data"),
     Input(f"{LAB}-start", "n_clicks"),
     *[State(f"{LAB}-{name}", "value") for name in FIELDS],
-    State(TRAINED_RUNS, "data"),
     background=True,
     **job_callback_options(LAB, also_disable=("clear",)),
     prevent_initial_call=True,
 )
-def start(set_progress, n_clicks, *values):
-    *fields, runs = values
+def start(set_progress, n_clicks, *fields):
+    """The training job: its result view, and the run's record for the comparison."""
     if not n_clicks:
         return no_update, no_update
     try:
@@ -325,7 +325,20 @@ def start(set_progress, n_clicks, *values):
         return field_error(str(err)), no_update
     except Exception as err:  # a bug must not leave the learner with a spinner forever
         return field_error(f"Training failed: {err}"), no_update
-    return result_view(result), [*sanitize_runs(runs), run_record(result)][-8:]
+    return result_view(result), run_record(result)
+
+
+@callback(
+    Output(TRAINED_RUNS, "data", allow_duplicate=True),
+    Input(f"{LAB}-finished", "data"),
+    State(TRAINED_RUNS, "data"),
+    prevent_initial_call=True,
+)
+def keep_run(record, runs):
+    """Add a finished run to the learner's runs (the shell's local store), repairing it."""
+    if not record:
+        return no_update
+    return sanitize_runs([*sanitize_runs(runs), record])
 
 
 def progress_view(history: dict, random_loss: float, unigram_loss: float):

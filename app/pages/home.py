@@ -71,9 +71,9 @@ def layout(**_):
                     html.H1(TITLE, className="home-title"),
                     html.P(
                         "Build a large language model from raw text to a served chatbot, one "
-                        "stage at a time. Every stage is a lab: you size the data a model needs, "
-                        "catch near-duplicate documents, count real models' parameters, plan "
-                        "compute and memory, and plan fine-tuning, evaluation and serving.",
+                        "stage at a time. Every stage is a lab: you clean a real crawl and train "
+                        "a tokenizer, size real models, plan compute and memory, then train a "
+                        "tiny GPT live, fine-tune it, measure it and serve it.",
                         className="lead",
                     ),
                 ],

@@ -19,6 +19,16 @@ def _progress(br) -> int:
     )
 
 
+def test_opening_the_page_starts_no_job(br, app_url):
+    br.driver.get(app_url + "/training")
+    br.wait_for_element("#live_training-start", timeout=30)
+    time.sleep(1.0)  # a job started on page load would lock the controls for a while
+    locked = "return document.getElementById('live_training-controls').disabled"
+    assert br.driver.execute_script(locked) is False
+    assert br.find_element("#live_training-start").is_enabled()
+    assert "Press Start" in br.find_element("#live_training-chart").text
+
+
 def test_a_short_run_shows_progress_then_samples_and_joins_the_comparison(br, app_url):
     br.driver.get(app_url + "/training")
     _set(br, "steps", 150)

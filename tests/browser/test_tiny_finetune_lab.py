@@ -23,7 +23,7 @@ def _progress(br) -> int:
 def test_a_short_lora_fine_tune_shows_progress_then_answers_before_and_after(br, app_url):
     br.driver.get(app_url + "/fine-tuning")
     br.wait_for_contains_text(f"#{LAB}-estimate", "LoRA adapters", timeout=30)
-    _set(br, "steps", 60)
+    _set(br, "steps", 150)  # long enough for the 0.5 s progress poll
     click(br, f"#{LAB}-start")
     # While it runs: the controls are locked, the bar moves, the chart draws both losses.
     br.wait_for_contains_text(f"#{LAB}-progress", "step", timeout=30)
@@ -35,7 +35,7 @@ def test_a_short_lora_fine_tune_shows_progress_then_answers_before_and_after(br,
         seen.add(_progress(br))
         time.sleep(0.2)
     assert len(seen - {0, 100}) >= 1, f"the progress bar never showed a partial value: {seen}"
-    br.wait_for_contains_text(f"#{LAB}-summary", "for 60 steps", timeout=60)
+    br.wait_for_contains_text(f"#{LAB}-summary", "for 150 steps", timeout=60)
     assert "LoRA trained" in br.find_element(f"#{LAB}-summary").text
     chart = br.find_element(f"#{LAB}-chart").text
     assert "unseen answers" in chart and "pretraining text" in chart

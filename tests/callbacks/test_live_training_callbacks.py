@@ -57,9 +57,9 @@ def test_a_model_over_the_servers_size_limit_is_refused(monkeypatch):
 
 
 def test_start_with_bad_settings_answers_with_the_sentence_and_keeps_the_runs():
-    result, runs = live_training.start(lambda _: None, 1, *form(n_layers=0), [{"kept": 1}])
+    result, record = live_training.start(lambda _: None, 1, *form(n_layers=0))
     assert "Layers: must be at least 1." in error_text(result)
-    assert runs is no_update
+    assert record is no_update
 
 
 def test_start_tells_a_learner_when_the_server_is_busy(monkeypatch):
@@ -69,20 +69,22 @@ def test_start_tells_a_learner_when_the_server_is_busy(monkeypatch):
         raise JobsBusy("The server is busy: 2 training jobs already running.")
 
     monkeypatch.setattr(live_training, "run_training", busy)
-    result, runs = live_training.start(lambda _: None, 1, *form(steps=5, warmup_steps=2), [])
+    result, record = live_training.start(lambda _: None, 1, *form(steps=5, warmup_steps=2))
     assert "busy" in error_text(result)
-    assert runs is no_update
+    assert record is no_update
 
 
 def test_a_short_run_reports_progress_and_keeps_a_record(tmp_path, monkeypatch):
     monkeypatch.setattr(training_job, "settings", replace(settings, cache_dir=str(tmp_path)))
     reports = []
     settings_form = form(steps=12, warmup_steps=2)
-    result, runs = live_training.start(reports.append, 1, *settings_form, "tampered")
+    result, record = live_training.start(reports.append, 1, *settings_form)
     value, label, figure, live = reports[-1]
     assert value == 100 and label == "step 12 / 12"
     assert [t.name for t in figure.data] == ["training loss", "validation loss"]
-    assert len(runs) == 1 and runs[0]["val_step"][-1] == 12  # the tampered store was replaced
+    assert record["val_step"][-1] == 12
+    runs = live_training.keep_run(record, "tampered")
+    assert runs == [record]  # the tampered store was replaced, the new run kept
     assert "for 12 steps" in str(result)
     assert list(tmp_path.glob("models/*.npz")), "the trained model is kept for later stages"
 
@@ -168,6 +170,14 @@ def test_a_run_record_is_small_enough_for_browser_storage(tmp_path, monkeypatch)
     assert len(record["val_step"]) <= training_job.CURVE_POINTS
     assert record["val_step"][-1] == 120
     assert sanitize_runs([record]) == [record]
+
+
+def test_a_finished_run_joins_the_kept_runs_and_nothing_else_changes_them():
+    old = {"id": "old", "label": "1L·16d", "val_step": [5], "val_loss": [3.0]}
+    new = {"id": "new", "label": "2L·64d", "val_step": [5, 10], "val_loss": [3.0, 2.8]}
+    kept = live_training.keep_run(new, [old])
+    assert [r["id"] for r in kept] == ["old", "new"]
+    assert live_training.keep_run(None, [old]) is no_update
 
 
 def test_clear_empties_the_runs():

@@ -137,3 +137,12 @@ def test_near_duplicates_finds_the_planted_near_copies_and_not_unrelated_pages()
     for g in groups:
         originals = {docs[i].source_id if docs[i].source_id is not None else docs[i].id for i in g}
         assert len(originals) == 1, [docs[i].id for i in g]
+
+
+def test_near_duplicates_takes_corpus_documents_as_well_as_texts():
+    from app.core.data.corpus import generate
+    from app.core.data.dedup import near_duplicates
+
+    docs = generate(300, seed=0)
+    assert near_duplicates(docs) == near_duplicates([d.text for d in docs])
+    assert near_duplicates(docs), "the generated crawl has planted near duplicates"

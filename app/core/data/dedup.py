@@ -225,11 +225,13 @@ def lsh_candidate_groups(signatures: np.ndarray, bands: int = 14, rows: int = 8)
 
 
 def near_duplicates(
-    texts: Sequence[str], n_gram: int = 5, bands: int = 14, rows: int = 8, seed: int = 0
+    docs: Sequence, n_gram: int = 5, bands: int = 14, rows: int = 8, seed: int = 0
 ) -> list[list[int]]:
-    """Groups (sorted indices, size ≥ 2) of near-duplicate texts: MinHash over word
-    `n_gram`-shingles, LSH with `bands` × `rows`, union-find over shared buckets.
+    """Groups (sorted indices, size ≥ 2) of near-duplicate documents (texts, or objects
+    with a `.text` such as corpus Documents): MinHash over word `n_gram`-shingles, LSH with
+    `bands` × `rows`, union-find over shared buckets.
     Defaults are FineWeb's (Penedo et al. 2024): 5-grams, 14 × 8."""
+    texts = [getattr(d, "text", d) for d in docs]
     if n_gram < 1:
         raise ValueError("The n-gram size must be at least 1.")
     if bands < 1 or rows < 1:
