@@ -14,28 +14,28 @@ and pay the first-run cost again.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from app.components.inputs import field_error, number_field, select_field
-from app.components.lab_card import formula_note, lab_card, stat
+from app.components.lab_card import formula_note, lab_card
 from app.core.data import langid, pii, quality
-from app.core.data.corpus import LABEL_NAMES, LABELS, default_corpus
-from app.core.data.dedup import jaccard, shingles, threshold
 from app.core.data.pipeline import STEP_NAMES, STEPS, PipelineConfig, run_on_default_corpus
 from app.figures.funnel import funnel_figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
+from app.labs._cleaning_views import (
+    LAB,
+    PRE_STYLE,
+    clusters_view,
+    dropped_view,
+    labels_view,
+    rules_view,
+    stats_view,
+)
 from app.validation import InputError, parse_choice, parse_number
 
-LAB = "cleaning_pipeline"
 MAX_TEXT_CHARS = 20_000
 MAX_HASHES = 400  # bands × rows; more adds run time without teaching more
-DROPPED_ROWS = 15  # when one step is chosen
-DROPPED_PER_STEP = 3  # when every step is shown
-CLUSTERS_SHOWN = 3
-PREVIEW_CHARS = 110
 TOGGLES = {
     "language": "Language ID (English)",
     "gopher_quality": "Gopher quality",
@@ -45,15 +45,6 @@ TOGGLES = {
     "pii": "PII redaction",
     "exact_dedup": "Exact dedup",
     "near_dedup": "Near dedup (MinHash)",
-}
-PRE_STYLE = {
-    "whiteSpace": "pre-wrap",
-    "wordBreak": "break-word",
-    "maxHeight": "16rem",
-    "overflowY": "auto",
-    "background": "#f6f8fb",
-    "padding": "0.5rem",
-    "borderRadius": "0.3rem",
 }
 SAMPLE_TEXT = (
     "Best cheap flights London! Cheap flights London, best cheap flights.\n"
@@ -267,211 +258,6 @@ def parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
     )
 
 
-def preview(text: str, n: int = PREVIEW_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= n else flat[: n - 1] + "…"
-
-
-OTHER_RULES = {
-    "language_id": "Is English, confidently",
-    "exact_duplicate": "Copy of an earlier page",
-    "near_duplicate": "Near copy of an earlier page",
-}
-
-
-def rule_name(rule: str) -> str:
-    """A rule's plain-English name for tables."""
-    if rule in quality.RULES:
-        return quality.RULES[rule][1]
-    return OTHER_RULES.get(rule, rule.replace("_", " "))
-
-
-def value_text(v: float, threshold: str) -> str:
-    """A measured value in its threshold's unit: a share as a percentage, a count whole."""
-    if "%" in threshold:
-        return f"{100 * v:.0f}%"
-    if "." in threshold or not float(v).is_integer():
-        return f"{v:.2f}"
-    return f"{v:,.0f}"
-
-
-def stats_view(result):
-    s, kept = result.scores, result.funnel[-1]
-    first = result.funnel[0]
-    return [
-        stat(
-            "Pages kept",
-            f"{kept.docs:,}",
-            id=f"{LAB}-kept",
-            hint=f"of {first.docs:,} ({100 * kept.docs / max(first.docs, 1):.0f}%)",
-        ),
-        stat(
-            "Tokens kept",
-            f"{kept.tokens / 1000:,.0f} k",
-            hint=f"of {first.tokens / 1000:,.0f} k (≈ characters / 4)",
-        ),
-        stat(
-            "Precision",
-            f"{s.precision:.1%}",
-            id=f"{LAB}-precision",
-            hint=f"{s.fp:,} junk pages got through",
-        ),
-        stat("Recall", f"{s.recall:.1%}", id=f"{LAB}-recall", hint=f"{s.fn:,} good pages lost"),
-        stat("F1", f"{s.f1:.3f}", hint=f"run took {result.seconds:.2f} s"),
-    ]
-
-
-def labels_view(result):
-    """A small table: each kind of page, how many there were and how many survived."""
-    docs = default_corpus()
-    total = Counter(d.label for d in docs)
-    kept = Counter(docs[i].label for i in result.kept_ids)
-    rows = [
-        html.Tr(
-            [
-                html.Td(LABEL_NAMES[lab]),
-                html.Td(f"{total[lab]:,}", className="text-end"),
-                html.Td(f"{kept[lab]:,}", className="text-end"),
-                html.Td("keep" if lab in ("good", "good_pii") else "drop", className="text-muted"),
-            ]
-        )
-        for lab in LABELS
-    ]
-    return html.Details(
-        [
-            html.Summary("What survived, by kind of page", className="small fw-semibold"),
-            dbc.Table(
-                [
-                    html.Thead(
-                        html.Tr(
-                            [html.Th("Kind"), html.Th("Pages"), html.Th("Kept"), html.Th("Should")]
-                        )
-                    ),
-                    html.Tbody(rows),
-                ],
-                size="sm",
-                striped=True,
-                className="small mt-2 mb-0",
-                responsive=True,
-            ),
-        ],
-        className="mt-2",
-    )
-
-
-def dropped_item(d, text: str):
-    """One dropped page: what it was, which rule dropped it, the numbers, and its start."""
-    return dbc.ListGroupItem(
-        [
-            html.Div(
-                [
-                    html.Span(f"#{d.doc_id} · {LABEL_NAMES[d.label]}", className="fw-semibold"),
-                    html.Span(f" — {STEP_NAMES[d.step]}: {rule_name(d.rule)}"),
-                ]
-            ),
-            html.Div(
-                d.reason
-                if d.step in ("exact_dedup", "near_dedup")
-                else f"Measured {value_text(d.value, d.threshold)}, needs {d.threshold}. "
-                f"{d.reason}",
-                className="text-muted",
-            ),
-            html.Div(preview(text), className="fst-italic text-muted"),
-        ],
-        className="small py-2",
-    )
-
-
-def dropped_view(result, step: str):
-    """A few dropped pages: for "all", the first few of every step, so each step shows."""
-    docs = default_corpus()
-    chosen = [d for d in result.dropped if step == "all" or d.step == step]
-    if not chosen:
-        return html.P("No page was dropped by this step.", className="small text-muted")
-    if step == "all":
-        per_step: dict[str, list] = {}
-        for d in chosen:
-            if len(per_step.setdefault(d.step, [])) < DROPPED_PER_STEP:
-                per_step[d.step].append(d)
-        shown = [d for s in STEPS if s in per_step for d in per_step[s]]
-    else:
-        shown = chosen[:DROPPED_ROWS]
-    return html.Div(
-        [
-            html.P(
-                f"Showing {len(shown)} of {len(chosen):,} dropped pages.",
-                className="small text-muted mb-1",
-            ),
-            dbc.ListGroup(
-                [dropped_item(d, docs[d.doc_id].text) for d in shown],
-                flush=True,
-                id=f"{LAB}-dropped-list",
-            ),
-        ]
-    )
-
-
-def clusters_view(result):
-    cfg = result.config
-    if not cfg.near_dedup:
-        return html.P("Near dedup is switched off.", className="small text-muted")
-    groups = [g for g in result.near_groups if len(g) >= 2]
-    if not groups:
-        return html.P(
-            "No near-duplicate clusters found with these settings.", className="small text-muted"
-        )
-    docs = default_corpus()
-    cards = []
-    for group in groups[:CLUSTERS_SHOWN]:
-        first, second = docs[group[0]], docs[group[1]]
-        similarity = jaccard(shingles(first.text, cfg.n_gram), shingles(second.text, cfg.n_gram))
-        cards.append(
-            dbc.Card(
-                dbc.CardBody(
-                    [
-                        html.Div(
-                            f"{len(group)} pages; pages #{first.id} and #{second.id} share "
-                            f"{similarity:.0%} of their {cfg.n_gram}-word shingles "
-                            f"(the S-curve's threshold is ≈ {threshold(cfg.bands, cfg.rows):.0%}). "
-                            f"#{first.id} is kept.",
-                            className="small mb-2",
-                        ),
-                        dbc.Row(
-                            [
-                                dbc.Col(
-                                    [
-                                        html.Div(
-                                            f"#{d.id} · {LABEL_NAMES[d.label]}",
-                                            className="small fw-semibold",
-                                        ),
-                                        html.Pre(
-                                            d.text[:600] + ("…" if len(d.text) > 600 else ""),
-                                            className="small mb-0",
-                                            style=PRE_STYLE,
-                                        ),
-                                    ],
-                                    md=6,
-                                )
-                                for d in (first, second)
-                            ],
-                            className="g-2",
-                        ),
-                    ]
-                ),
-                className="mb-2",
-            )
-        )
-    return html.Div(
-        [
-            html.P(
-                f"{len(groups):,} clusters found; the first {len(cards)} are shown.",
-                className="small text-muted mb-1",
-            ),
-            *cards,
-        ]
-    )
-
-
 @callback(
     Output(f"{LAB}-funnel", "figure"),
     Output(f"{LAB}-stats", "children"),
@@ -511,69 +297,6 @@ def run(_n, dropped_step, steps, min_words, symbol_ratio, dup_lines, n_gram, ban
 
 
 # ---- the learner's own text -----------------------------------------------------------------
-def rules_view(results):
-    """Failing rules first, each with its reason; the passing ones folded away."""
-    failed = [r for r in results if not r.passed]
-    passed = [r for r in results if r.passed]
-    items = [
-        dbc.ListGroupItem(
-            [
-                html.Div(
-                    [
-                        html.I(className="bi bi-x-circle-fill text-danger me-2"),
-                        html.Span(quality.RULES[r.rule][1], className="fw-semibold"),
-                        html.Span(f" ({quality.GROUP_NAMES[r.group]})", className="text-muted"),
-                    ]
-                ),
-                html.Div(
-                    f"Measured {value_text(r.value, r.threshold)}, needs {r.threshold}. {r.reason}",
-                    className="text-muted",
-                ),
-            ],
-            className="small py-2",
-        )
-        for r in failed
-    ]
-    rows = [
-        html.Tr(
-            [
-                html.Td(
-                    [
-                        html.I(className="bi bi-check-circle-fill text-success me-1"),
-                        quality.RULES[r.rule][1],
-                    ],
-                    title=r.reason,
-                ),
-                html.Td(value_text(r.value, r.threshold), className="text-end"),
-                html.Td(r.threshold),
-            ]
-        )
-        for r in passed
-    ]
-    return html.Div(
-        [
-            dbc.ListGroup(items, flush=True, id=f"{LAB}-failed-rules") if items else None,
-            html.Details(
-                [
-                    html.Summary(f"{len(passed)} rules pass", className="small fw-semibold"),
-                    dbc.Table(
-                        [
-                            html.Thead(
-                                html.Tr([html.Th("Rule"), html.Th("Value"), html.Th("Threshold")])
-                            ),
-                            html.Tbody(rows),
-                        ],
-                        size="sm",
-                        className="small mt-1 mb-0",
-                    ),
-                ],
-                className="mt-2",
-            )
-            if passed
-            else None,
-        ],
-        id=f"{LAB}-rules-list",
-    )
 
 
 @callback(
