@@ -126,9 +126,9 @@ def layout():
             html.Div(id=f"{LAB}-regimes", className="table-responsive"),
             dcc.Graph(id=f"{LAB}-chart", config={**GRAPH_CONFIG, "displayModeBar": False}),
             formula_note(
-                "tokens = N_opt⁻¹(N) × over-train factor, from N_opt ≈ 0.0992·C^0.498 and "
-                "C = 6ND; text = tokens × bytes per token; documents = tokens ÷ tokens per "
-                "document",
+                "tokens = D_opt(N) × over-train factor, where C solves N = 0.0992·C^0.498 "
+                "and D_opt = C ÷ (6N), about 20 tokens per parameter; text = tokens × bytes "
+                "per token; documents = tokens ÷ tokens per document",
                 "Hoffmann et al. 2022, Table 3",
                 "https://arxiv.org/abs/2203.15556",
             ),

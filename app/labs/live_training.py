@@ -260,8 +260,9 @@ def _reading_guide(random_loss: float, unigram_loss: float):
                     className="small",
                 ),
                 html.P(
-                    "Too high a learning rate (try 0.05) makes the loss jump, stall high, "
-                    "or blow up. Too low (try 0.0001) and it barely moves.",
+                    "Too high a learning rate (try 0.05) and the loss ends higher, and can "
+                    "jump or blow up. Too low (try 0.0001) and it falls slowly, still above "
+                    "the orange line when the run ends.",
                     className="small mb-0",
                 ),
             ]

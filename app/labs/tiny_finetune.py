@@ -223,8 +223,10 @@ def layout():
             ),
             html.Div(id=f"{LAB}-result", className="mt-3"),
             formula_note(
-                "LoRA: W_eff = W + (α/r)·A·B, A: d_in×r, B: r×d_out (zeros at the start); "
-                "trainable = r·(d_in + d_out) per matrix; AdamW on the trainable weights only",
+                "LoRA, written for row vectors (y = x·W), so the paper's B·A appears "
+                "transposed: W_eff = W + (α/r)·A·B, A: d_in×r (random), B: r×d_out (zeros at "
+                "the start); trainable = r·(d_in + d_out) per matrix; AdamW on the trainable "
+                "weights only",
                 "Hu et al. 2021, LoRA",
                 "https://arxiv.org/abs/2106.09685",
             ),
@@ -267,9 +269,9 @@ def _reading_guide():
                     className="small",
                 ),
                 html.P(
-                    "Try full fine-tuning at learning rate 0.001 for 300 steps, then LoRA "
-                    "with the same settings: LoRA changes far fewer weights and usually "
-                    "forgets less.",
+                    "Try full fine-tuning at learning rate 0.001 for 300 steps, then switch "
+                    "to LoRA, set the learning rate back to 0.001 (switching method resets "
+                    "it) and run again: LoRA changes far fewer weights and forgets less.",
                     className="small mb-0",
                 ),
             ]
@@ -386,6 +388,11 @@ def result_view(result: dict):
     )
     if forgot is None:
         forgetting = ""
+    elif forgot > 0.05:
+        forgetting = (
+            f" The pretraining-text loss rose by {forgot:.3f}: it has clearly forgotten some "
+            "of what it knew."
+        )
     elif forgot > 0.005:
         forgetting = f" The pretraining-text loss rose by {forgot:.3f}: it forgot a little."
     else:
