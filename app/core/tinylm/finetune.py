@@ -40,7 +40,6 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from app.core.schedules import learning_rate
 from app.core.tinylm.model import IGNORE, TinyGPT, is_decayed
 from app.core.tinylm.runtime import training_runtime
 from app.core.tinylm.tokenizer import CharTokenizer
@@ -497,14 +496,7 @@ def _steps(tuner, task, reference_ids, cfg, should_stop, reference_windows):
             return
         t0 = time.perf_counter()
         x, y = task_batch(task, cfg.batch_size, T, rng)
-        lr = learning_rate(
-            cfg.schedule,
-            step,
-            peak_lr=cfg.lr,
-            total_steps=cfg.steps,
-            warmup_steps=cfg.warmup_steps,
-            min_lr_ratio=cfg.min_lr_ratio,
-        )
+        lr = cfg.lr_at(step)
         loss, grads = tuner.loss_and_grads(x, y)
         clip_global_norm(grads, cfg.grad_clip)
         optimizer.step(grads, lr)

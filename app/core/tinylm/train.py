@@ -41,6 +41,17 @@ class TrainConfig:
     eval_batches: int = 4
     seed: int = 0
 
+    def lr_at(self, step: int) -> float:
+        """The learning rate at `step` (0-based) under this run's schedule."""
+        return learning_rate(
+            self.schedule,
+            step,
+            peak_lr=self.lr,
+            total_steps=self.steps,
+            warmup_steps=self.warmup_steps,
+            min_lr_ratio=self.min_lr_ratio,
+        )
+
     def __post_init__(self) -> None:
         def whole(value, low, high, what):
             if isinstance(value, bool) or not isinstance(value, int | np.integer):
@@ -226,14 +237,7 @@ def _steps(model, train_ids, val_batches, cfg, should_stop) -> Iterator[TrainPro
             return
         t0 = time.perf_counter()
         x, y = get_batch(train_ids, cfg.batch_size, T, rng)
-        lr = learning_rate(
-            cfg.schedule,
-            step,
-            peak_lr=cfg.lr,
-            total_steps=cfg.steps,
-            warmup_steps=cfg.warmup_steps,
-            min_lr_ratio=cfg.min_lr_ratio,
-        )
+        lr = cfg.lr_at(step)
         loss = train_step(model, optimizer, x, y, lr)
         train_time += time.perf_counter() - t0
         tokens += x.size
