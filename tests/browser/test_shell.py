@@ -110,6 +110,9 @@ def test_reset_asks_first_then_clears_progress(br, app_url):
     ],
 )
 def test_garbage_in_local_storage_is_repaired_and_valid_parts_kept(br, app_url, garbage):
+    # Let the first page finish its own start-up writes, or one may land over the garbage.
+    br.wait_for_text_to_equal("#sidebar-progress-text", "0 of 8 stages completed", timeout=20)
+    br.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=20)
     br.driver.execute_script("window.localStorage.setItem('progress', arguments[0])", garbage)
     br.reset_log_timestamp()
     open_path(br, app_url, "/glossary")
