@@ -22,16 +22,18 @@ def number_field(
 ) -> html.Div:
     """A labelled number input with an optional unit and help line.
 
-    Bounds are also enforced server side with `app.validation.parse_number`; the browser's
-    own min/max only guide the learner. `debounce` means the value is sent on blur/Enter.
+    `min`, `max` and `step` document the range; they are enforced only on the server, by
+    `app.validation.parse_number`, which says what is wrong. They are deliberately not
+    given to the browser: a value outside a browser's min/max/step counts as invalid and
+    reaches Dash as empty, so the learner would read "please enter a value" instead of
+    "must be at most 4". `debounce` means the value is sent on blur/Enter.
     """
+    del min, max, step  # see above: the server checks them, with a sentence
     control = dbc.Input(
         id=id,
         type="number",
         value=value,
-        min=min,
-        max=max,
-        step=step,
+        step="any",
         debounce=debounce,
         inputMode="decimal",
     )
