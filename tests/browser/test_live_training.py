@@ -83,3 +83,14 @@ def test_bad_settings_get_a_sentence_not_a_run(br, app_url):
     click(br, "#live_training-start")
     br.wait_for_contains_text("#live_training-result", "must split evenly", timeout=20)
     assert console_errors(br) == []
+
+
+def test_an_out_of_range_number_is_answered_with_its_limit(br, app_url):
+    # The browser must not swallow an out-of-range value as "empty": the learner reads the
+    # limit the server checks.
+    br.driver.get(app_url + "/training")
+    _set(br, "steps", -5)
+    br.wait_for_contains_text("#live_training-error", "Steps: must be at least 1.", timeout=10)
+    _set(br, "n_layers", 9)
+    br.wait_for_contains_text("#live_training-error", "Layers: must be at most 4.", timeout=10)
+    assert console_errors(br) == []
