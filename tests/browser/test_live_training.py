@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.browser.conftest import click, console_errors
+from tests.browser.conftest import attribute_of, click, console_errors
 
 
 def _set(br, field, value):
@@ -14,9 +14,7 @@ def _set(br, field, value):
 
 
 def _progress(br) -> int:
-    return int(
-        br.find_element("#live_training-progress .progress-bar").get_attribute("aria-valuenow") or 0
-    )
+    return int(attribute_of(br, "#live_training-progress .progress-bar", "aria-valuenow") or 0)
 
 
 def test_opening_the_page_starts_no_job(br, app_url):

@@ -20,9 +20,7 @@ def type_into(br, selector: str, text: str) -> None:
 def test_a_model_built_on_stage_04_is_planned_on_the_next_stages(br, app_url):
     br.driver.get(app_url + "/model-architecture")
     br.wait_for_contains_text("#model_builder-total", "6.74 billion", timeout=20)
-    Select(br.find_element("#model_builder-preset")).select_by_visible_text(
-        "GPT-2 small (124M)"
-    )
+    Select(br.find_element("#model_builder-preset")).select_by_visible_text("GPT-2 small (124M)")
     br.wait_for_contains_text("#model_builder-total", "124 million", timeout=10)
     type_into(br, "#model_builder-n_layers", "24")
     br.wait_for_contains_text("#model_builder-total", "209 million", timeout=10)

@@ -5,9 +5,8 @@ personal data redacted."""
 from __future__ import annotations
 
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import click, console_errors
+from tests.browser.conftest import click, console_errors, wait_for_text_change
 from tests.browser.test_planner_labs import type_into
 
 LAB = "#cleaning_pipeline"
@@ -27,10 +26,8 @@ def test_running_the_pipeline_shows_the_funnel_and_the_scores(br, app_url):
     type_into(br, f"{LAB}-min_words", "200")
     click(br, f"{LAB}-run")
     br.wait_for_contains_text(f"{LAB}-recall", "%", timeout=30)
-    WebDriverWait(br.driver, 30).until(
-        lambda _: br.find_element(f"{LAB}-recall").text not in ("97.5%", "")
-    )
-    assert float(br.find_element(f"{LAB}-recall").text.rstrip("%")) < 90
+    recall = wait_for_text_change(br, f"{LAB}-recall", "97.5%", timeout=30)
+    assert float(recall.rstrip("%")) < 90
 
     type_into(br, f"{LAB}-bands", "0")
     click(br, f"{LAB}-run")

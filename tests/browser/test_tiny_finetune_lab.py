@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.browser.conftest import click, console_errors
+from tests.browser.conftest import attribute_of, click, console_errors
 
 LAB = "tiny_finetune"
 
@@ -16,8 +16,7 @@ def _set(br, field, value):
 
 
 def _progress(br) -> int:
-    bar = br.find_element(f"#{LAB}-progress .progress-bar")
-    return int(bar.get_attribute("aria-valuenow") or 0)
+    return int(attribute_of(br, f"#{LAB}-progress .progress-bar", "aria-valuenow") or 0)
 
 
 def test_a_short_lora_fine_tune_shows_progress_then_answers_before_and_after(br, app_url):

@@ -3,34 +3,14 @@ and find a model they trained on stage 05 in both."""
 
 from __future__ import annotations
 
-import time
-
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import click, console_errors
-
-
-def _text(br, selector: str) -> str:
-    """An element's text, read in one step (Dash may re-render it between two calls)."""
-    return br.driver.execute_script(
-        "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
-        selector,
-    )
+from tests.browser.conftest import click, console_errors, text_of, wait_for_text_change
 
 
 def _number(br, selector: str) -> float:
-    return float(_text(br, selector).replace(",", "").split()[0])
-
-
-def _wait_for_change(br, selector: str, old: str, timeout: float = 20) -> str:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        now = _text(br, selector)
-        if now and now != old:
-            return now
-        time.sleep(0.2)
-    raise AssertionError(f"{selector} still shows {old!r} after {timeout} s")
+    return float(text_of(br, selector).replace(",", "").split()[0])
 
 
 def _set(br, selector: str, value) -> None:
@@ -45,20 +25,20 @@ def test_random_letters_make_the_perplexity_rise(br, app_url):
     sentence_ppl = _number(br, "#tiny_eval-perplexity")
     assert br.driver.find_elements("css selector", "#tiny_eval-coloured span")
     click(br, "#tiny_eval-sample-random")
-    _wait_for_change(br, "#tiny_eval-perplexity", _text(br, "#tiny_eval-perplexity"))
+    wait_for_text_change(br, "#tiny_eval-perplexity", text_of(br, "#tiny_eval-perplexity"))
     random_ppl = _number(br, "#tiny_eval-perplexity")
     assert random_ppl > 2 * sentence_ppl
     assert br.find_element("#tiny_eval-input").get_attribute("value").isalpha()
     assert console_errors(br) == []
 
 
-def test_typing_html_shows_it_as_plain_text(br, app_url):
+def test_typing_html_shows_it_as_plaintext_of(br, app_url):
     br.driver.get(app_url + "/evaluation")
     br.wait_for_element("#tiny_eval-perplexity", timeout=30)
-    old = _text(br, "#tiny_eval-perplexity")
+    old = text_of(br, "#tiny_eval-perplexity")
     _set(br, "#tiny_eval-input", "<b>bold?</b>")
-    _wait_for_change(br, "#tiny_eval-perplexity", old)
-    assert _text(br, "#tiny_eval-coloured") == "<b>bold?</b>"
+    wait_for_text_change(br, "#tiny_eval-perplexity", old)
+    assert text_of(br, "#tiny_eval-coloured") == "<b>bold?</b>"
     assert not br.driver.find_elements("css selector", "#tiny_eval-coloured b")
     assert console_errors(br) == []
 
@@ -69,11 +49,11 @@ def test_generating_shows_the_text_and_the_speed(br, app_url):
     br.wait_for_contains_text("#tiny_generate-chart", "Data", timeout=20)
     click(br, "#tiny_generate-run")
     br.wait_for_contains_text("#tiny_generate-text", "Data", timeout=20)
-    assert _text(br, "#tiny_generate-text").startswith("Data")
-    assert len(_text(br, "#tiny_generate-text strong")) > 20
+    assert text_of(br, "#tiny_generate-text").startswith("Data")
+    assert len(text_of(br, "#tiny_generate-text strong")) > 20
     assert _number(br, "#tiny_generate-cps") > 0
-    assert _text(br, "#tiny_generate-ttft").endswith("ms")
-    assert "Llama 2 7B" in _text(br, "#tiny_generate-memory-table")
+    assert text_of(br, "#tiny_generate-ttft").endswith("ms")
+    assert "Llama 2 7B" in text_of(br, "#tiny_generate-memory-table")
     assert console_errors(br) == []
 
 

@@ -4,11 +4,9 @@ types HTML that stays text."""
 
 from __future__ import annotations
 
-import time
-
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import click, console_errors
+from tests.browser.conftest import click, console_errors, text_of, wait_for_text_change
 
 LAB = "tokenizer_playground"
 COUNT = f"#{LAB}-n-tokens"
@@ -20,24 +18,14 @@ def replace_text(element, text: str) -> None:
     element.send_keys(text)
 
 
-def wait_for_change(br, selector: str, old: str, timeout: float = 20) -> str:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        text = br.find_element(selector).text
-        if text and text != old:
-            return text
-        time.sleep(0.2)
-    raise AssertionError(f"{selector} still shows {old!r} after {timeout} s")
-
-
 def test_the_code_sample_needs_fewer_tokens_with_a_larger_vocabulary(br, app_url):
     br.driver.get(app_url + "/data-preprocessing")
     br.wait_for_element(COUNT, timeout=40)
-    english_count = br.find_element(COUNT).text
+    english_count = text_of(br, COUNT)
 
     click(br, f"#{LAB}-sample-code")
     br.wait_for_contains_text(f"#{LAB}-tokens", "def·mean(values):", timeout=20)
-    code_count = wait_for_change(br, COUNT, english_count)
+    code_count = wait_for_text_change(br, COUNT, english_count)
     assert len(br.find_elements(f"#{LAB}-tokens .tok")) == int(code_count)
     assert br.find_elements(f"#{LAB}-tokens .tok-0") and br.find_elements(f"#{LAB}-tokens .tok-1")
 
@@ -47,7 +35,7 @@ def test_the_code_sample_needs_fewer_tokens_with_a_larger_vocabulary(br, app_url
     vocab = click(br, f"#{LAB}-vocab")
     replace_text(vocab, "4000")
     vocab.send_keys(Keys.TAB)
-    larger_count = wait_for_change(br, COUNT, code_count)
+    larger_count = wait_for_text_change(br, COUNT, code_count)
     assert int(larger_count) < int(code_count)
     assert len(br.find_elements(f"#{LAB}-tokens .tok")) == int(larger_count)
 

@@ -43,8 +43,9 @@ def stat_values(stats) -> dict[str, str]:
 
 # ---- 04 model builder -------------------------------------------------------------------
 def builder_values(name="llama-2-7b", **changes):
-    values = dict(zip(model_builder.FIELDS, model_builder._field_values(get_preset(name)),
-                      strict=True))
+    values = dict(
+        zip(model_builder.FIELDS, model_builder._field_values(get_preset(name)), strict=True)
+    )
     values.update(changes)
     return [values[f] for f in model_builder.FIELDS]
 
@@ -86,8 +87,12 @@ def test_builder_reads_a_pasted_config_json():
 
 @pytest.mark.parametrize(
     "text, message",
-    [("", "Paste"), ("{not json", "not valid JSON"), ('{"hidden_size": 8}', "missing the key"),
-     ("x" * 30_000, "too long")],
+    [
+        ("", "Paste"),
+        ("{not json", "not valid JSON"),
+        ('{"hidden_size": 8}', "missing the key"),
+        ("x" * 30_000, "too long"),
+    ],
 )
 def test_builder_explains_what_is_wrong_with_a_pasted_config(text, message):
     with pytest.raises(model_builder.InputError, match=message):
@@ -108,8 +113,9 @@ def test_attention_variants_refuse_kv_heads_that_do_not_divide():
     assert "must divide" in error_text(error)
 
 
-@pytest.mark.parametrize("kind, dims, ok", [("rope", 64, True), ("sinusoidal", 7, False),
-                                            ("bogus", 64, False)])
+@pytest.mark.parametrize(
+    "kind, dims, ok", [("rope", 64, True), ("sinusoidal", 7, False), ("bogus", 64, False)]
+)
 def test_position_maps(kind, dims, ok):
     fig, error = position_maps.encoding(kind, 32, dims)
     assert (error is None) == ok
@@ -117,14 +123,34 @@ def test_position_maps(kind, dims, ok):
 
 
 # ---- 05 training --------------------------------------------------------------------------
-COMPUTE_ARGS = dict(unit="flops", budget=5.76e23, mode="optimal", shrink=4, choice="llama-3-8b",
-                    gpu="H100 SXM", n_gpus=1024, mfu=40, price=None, selected=None)
+COMPUTE_ARGS = dict(
+    unit="flops",
+    budget=5.76e23,
+    mode="optimal",
+    shrink=4,
+    choice="llama-3-8b",
+    gpu="H100 SXM",
+    n_gpus=1024,
+    mfu=40,
+    price=None,
+    selected=None,
+)
 
 
 def compute(**changes):
     a = {**COMPUTE_ARGS, **changes}
-    return compute_planner.update(a["unit"], a["budget"], a["mode"], a["shrink"], a["choice"],
-                                  a["gpu"], a["n_gpus"], a["mfu"], a["price"], a["selected"])
+    return compute_planner.update(
+        a["unit"],
+        a["budget"],
+        a["mode"],
+        a["shrink"],
+        a["choice"],
+        a["gpu"],
+        a["n_gpus"],
+        a["mfu"],
+        a["price"],
+        a["selected"],
+    )
 
 
 def test_compute_planner_gives_chinchilla_sizes_for_gophers_budget():
@@ -145,9 +171,14 @@ def test_compute_planner_flags_over_training_of_a_chosen_model():
 @pytest.mark.parametrize(
     "changes, field",
     [({"budget": raw}, "Compute budget") for raw in BAD_NUMBERS]
-    + [({"mfu": 0}, "MFU"), ({"mfu": 150}, "MFU"), ({"n_gpus": 2.5}, "GPUs"),
-       ({"price": -1}, "Price"), ({"gpu": "TPU"}, "GPU"), ({"shrink": 0, "mode": "overtrain"},
-                                                           "Smaller by")],
+    + [
+        ({"mfu": 0}, "MFU"),
+        ({"mfu": 150}, "MFU"),
+        ({"n_gpus": 2.5}, "GPUs"),
+        ({"price": -1}, "Price"),
+        ({"gpu": "TPU"}, "GPU"),
+        ({"shrink": 0, "mode": "overtrain"}, "Smaller by"),
+    ],
 )
 def test_compute_planner_refuses_bad_input(changes, field):
     stats, note, fig, error = compute(**changes)
@@ -159,8 +190,20 @@ def test_compute_planner_without_a_saved_model_says_so():
     assert "stage 04" in error_text(error)
 
 
-MEMORY_ARGS = ["llama-2-7b", "A100 80GB SXM", "mixed_adam", 1, 4096, 8, 1, 1, "selective", 1,
-               [], None]
+MEMORY_ARGS = [
+    "llama-2-7b",
+    "A100 80GB SXM",
+    "mixed_adam",
+    1,
+    4096,
+    8,
+    1,
+    1,
+    "selective",
+    1,
+    [],
+    None,
+]
 
 
 def test_memory_planner_llama_2_7b_zero_1_on_8_gpus_fits():
@@ -172,8 +215,14 @@ def test_memory_planner_llama_2_7b_zero_1_on_8_gpus_fits():
 
 @pytest.mark.parametrize(
     "index, raw, message",
-    [(3, "abc", "Micro-batch"), (4, 0, "Sequence length"), (6, 5, "must divide the heads"),
-     (7, 64, "cannot exceed the layers"), (9, 7, "ZeRO stage"), (5, None, "Data parallel")],
+    [
+        (3, "abc", "Micro-batch"),
+        (4, 0, "Sequence length"),
+        (6, 5, "must divide the heads"),
+        (7, 64, "cannot exceed the layers"),
+        (9, 7, "ZeRO stage"),
+        (5, None, "Data parallel"),
+    ],
 )
 def test_memory_planner_refuses_bad_layouts(index, raw, message):
     args = list(MEMORY_ARGS)
@@ -183,8 +232,10 @@ def test_memory_planner_refuses_bad_layouts(index, raw, message):
 
 
 def test_memory_planner_uses_the_model_from_stage_04():
-    saved = {"name": "Tiny", "config": {"n_layers": 2, "d_model": 64, "n_heads": 4,
-                                         "vocab_size": 100, "seq_len": 64}}
+    saved = {
+        "name": "Tiny",
+        "config": {"n_layers": 2, "d_model": 64, "n_heads": 4, "vocab_size": 100, "seq_len": 64},
+    }
     args = list(MEMORY_ARGS)
     args[0], args[-1] = SELECTED, saved
     verdict, *_ = memory_planner.update(*args)
@@ -204,40 +255,45 @@ def test_lr_schedule_ends_at_its_floor_and_refuses_long_warmups():
 
 # ---- 06-08 ---------------------------------------------------------------------------------
 def test_finetune_planner_matches_the_facts_on_the_page():
-    stats, fig, error = finetune_planner.update("llama-2-7b", "RTX 4090", 16, 2048,
-                                                ["q", "k", "v", "o"], None)
+    stats, fig, error = finetune_planner.update(
+        "llama-2-7b", "RTX 4090", 16, 2048, ["q", "k", "v", "o"], None
+    )
     values = stat_values(stats)
     assert values["LoRA: trainable"] == "16.8 million"
     assert values["Full fine-tuning"] == "108 GB" and values["QLoRA"] == "4.28 GB"
     assert values["Fits on one RTX 4090"] == "LoRA, QLoRA"
 
 
-@pytest.mark.parametrize("rank, targets, message", [(0, ["q"], "LoRA rank"),
-                                                    (16, [], "at least one"),
-                                                    (16, ["qq"], "from the list")])
+@pytest.mark.parametrize(
+    "rank, targets, message",
+    [(0, ["q"], "LoRA rank"), (16, [], "at least one"), (16, ["qq"], "from the list")],
+)
 def test_finetune_planner_refuses_bad_input(rank, targets, message):
     *_, error = finetune_planner.update("llama-2-7b", "RTX 4090", rank, 2048, targets, None)
     assert message in error_text(error)
 
 
 def test_serving_planner_llama_2_7b_on_an_a100():
-    verdict, stats, fig, error = serving_planner.update("llama-2-7b", "bf16", "A100 80GB SXM",
-                                                        1, 4096, 8, 10, None)
+    verdict, stats, fig, error = serving_planner.update(
+        "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
+    )
     values = stat_values(stats)
     assert values["Weights"] == "13.5 GB" and values["KV cache, batch"] == "17.2 GB"
     assert "Fits" in verdict.children
 
 
 def test_serving_planner_says_why_70b_does_not_fit_one_gpu():
-    verdict, *_ = serving_planner.update("llama-2-70b", "bf16", "A100 80GB SXM", 1, 4096, 8,
-                                         10, None)
+    verdict, *_ = serving_planner.update(
+        "llama-2-70b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
+    )
     assert "weights alone" in verdict.children
 
 
 @pytest.mark.parametrize("raw", BAD_NUMBERS)
 def test_serving_planner_refuses_bad_batches(raw):
-    *_, fig, error = serving_planner.update("llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096,
-                                            raw, 10, None)
+    *_, fig, error = serving_planner.update(
+        "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, raw, 10, None
+    )
     assert "Batch" in error_text(error) and is_message_figure(fig)
 
 
@@ -271,8 +327,10 @@ def test_dedup_explorer_flags_a_one_word_edit_but_not_a_rewrite():
     other = "A completely different page about trains, timetables and the price of tickets."
     fig, stats, verdict, error = d.compare(d.DOC_A, other, 5, 14, 8)
     assert "Not flagged" in verdict.children
-    for args, message in [(("", d.DOC_B, 5, 14, 8), "need some text"),
-                          ((d.DOC_A, d.DOC_B, 0, 14, 8), "Shingle size"),
-                          ((d.DOC_A, d.DOC_B, 5, 100, 50), "at most 1,000")]:
+    for args, message in [
+        (("", d.DOC_B, 5, 14, 8), "need some text"),
+        ((d.DOC_A, d.DOC_B, 0, 14, 8), "Shingle size"),
+        ((d.DOC_A, d.DOC_B, 5, 100, 50), "at most 1,000"),
+    ]:
         *_, error = d.compare(*args)
         assert message in error_text(error)
