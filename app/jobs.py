@@ -160,8 +160,8 @@ def job_slot(limit: int | None = None) -> Iterator[Lease]:
     token = uuid.uuid4().hex
     if not store.acquire(token, limit):
         raise JobsBusy(
-            f"The server is busy: {limit} training job{'s' if limit != 1 else ''} "
-            "already running. Try again in a moment."
+            f"The server is busy: {limit} job{'s' if limit != 1 else ''} (training, "
+            "fine-tuning or cleaning) already running. Try again in a moment."
         )
     try:
         yield Lease(store, token)

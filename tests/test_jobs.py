@@ -22,7 +22,10 @@ def disk_slots(tmp_path, monkeypatch):
 def test_a_third_job_is_told_the_server_is_busy(disk_slots):
     with jobs.job_slot(limit=2), jobs.job_slot(limit=2):
         assert jobs.jobs_running() == 2
-        busy = pytest.raises(jobs.JobsBusy, match="busy: 2 training jobs already running")
+        busy = pytest.raises(
+            jobs.JobsBusy,
+            match=r"busy: 2 jobs \(training, fine-tuning or cleaning\) already running",
+        )
         with busy, jobs.job_slot(limit=2):
             pass
     assert jobs.jobs_running() == 0

@@ -1,5 +1,6 @@
 """Start, Cancel, a progress bar and live numbers: the controls of every lab that runs a
-background job (stage 05's training, stage 06's fine-tuning), and their Dash wiring."""
+background job (stage 03's cleaning pipeline, 05's training, 06's fine-tuning), and their
+Dash wiring."""
 
 from __future__ import annotations
 

@@ -123,54 +123,72 @@ def labels_view(result):
     )
 
 
-def dropped_item(d, text: str):
+def dropped_summary(result) -> dict:
+    """What the dropped-pages list can show, as plain JSON for the browser to keep: for
+    "all" the first few of every step, for each step its first DROPPED_ROWS, with counts.
+    The list then switches steps without running the pipeline again."""
+    docs = default_corpus()
+
+    def record(d) -> dict:
+        return {
+            "doc_id": d.doc_id,
+            "label": d.label,
+            "step": d.step,
+            "rule": d.rule,
+            "value": float(d.value),
+            "threshold": d.threshold,
+            "reason": d.reason,
+            "preview": preview(docs[d.doc_id].text),
+        }
+
+    by_step: dict[str, list] = {}
+    for d in result.dropped:
+        by_step.setdefault(d.step, []).append(d)
+    shown = {s: [record(d) for d in ds[:DROPPED_ROWS]] for s, ds in by_step.items()}
+    shown["all"] = [record(d) for s in STEPS if s in by_step for d in by_step[s][:DROPPED_PER_STEP]]
+    counts = {s: len(ds) for s, ds in by_step.items()}
+    counts["all"] = len(result.dropped)
+    return {"shown": shown, "counts": counts}
+
+
+def dropped_item(r: dict):
     """One dropped page: what it was, which rule dropped it, the numbers, and its start."""
     return dbc.ListGroupItem(
         [
             html.Div(
                 [
-                    html.Span(f"#{d.doc_id} · {LABEL_NAMES[d.label]}", className="fw-semibold"),
-                    html.Span(f" — {STEP_NAMES[d.step]}: {rule_name(d.rule)}"),
+                    html.Span(
+                        f"#{r['doc_id']} · {LABEL_NAMES.get(r['label'], r['label'])}",
+                        className="fw-semibold",
+                    ),
+                    html.Span(f" — {STEP_NAMES[r['step']]}: {rule_name(r['rule'])}"),
                 ]
             ),
             html.Div(
-                d.reason
-                if d.step in ("exact_dedup", "near_dedup")
-                else f"Measured {value_text(d.value, d.threshold)}, needs {d.threshold}. "
-                f"{d.reason}",
+                r["reason"]
+                if r["step"] in ("exact_dedup", "near_dedup")
+                else f"Measured {value_text(r['value'], r['threshold'])}, needs "
+                f"{r['threshold']}. {r['reason']}",
                 className="text-muted",
             ),
-            html.Div(preview(text), className="fst-italic text-muted"),
+            html.Div(r["preview"], className="fst-italic text-muted"),
         ],
         className="small py-2",
     )
 
 
-def dropped_view(result, step: str):
-    """A few dropped pages: for "all", the first few of every step, so each step shows."""
-    docs = default_corpus()
-    chosen = [d for d in result.dropped if step == "all" or d.step == step]
-    if not chosen:
+def dropped_view(summary: dict, step: str):
+    """The dropped pages `dropped_summary` kept for `step` ("all" or one step's name)."""
+    shown = summary["shown"].get(step, [])
+    if not shown:
         return html.P("No page was dropped by this step.", className="small text-muted")
-    if step == "all":
-        per_step: dict[str, list] = {}
-        for d in chosen:
-            if len(per_step.setdefault(d.step, [])) < DROPPED_PER_STEP:
-                per_step[d.step].append(d)
-        shown = [d for s in STEPS if s in per_step for d in per_step[s]]
-    else:
-        shown = chosen[:DROPPED_ROWS]
     return html.Div(
         [
             html.P(
-                f"Showing {len(shown)} of {len(chosen):,} dropped pages.",
+                f"Showing {len(shown)} of {summary['counts'][step]:,} dropped pages.",
                 className="small text-muted mb-1",
             ),
-            dbc.ListGroup(
-                [dropped_item(d, docs[d.doc_id].text) for d in shown],
-                flush=True,
-                id=f"{LAB}-dropped-list",
-            ),
+            dbc.ListGroup([dropped_item(r) for r in shown], flush=True, id=f"{LAB}-dropped-list"),
         ]
     )
 

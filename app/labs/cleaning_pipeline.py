@@ -6,27 +6,39 @@ exact and MinHash near deduplication (Rae et al. 2021; Raffel et al. 2020; Pened
 recall, the dropped pages with the rule that dropped them, and near-duplicate clusters;
 then pastes their own text to see which rules fire and what redaction does to it.
 
-The run is an ordinary callback, not a background job: the pipeline caches each page's
-measurements in this process, so after the first run (about a second) any new setting
-takes a fraction of a second. A background job would run in a fresh process each time
-and pay the first-run cost again.
+The page opens on the result for the published defaults (computed once per process, at
+start-up). A run with other settings is a background job with a progress bar, the funnel
+growing step by step, and Cancel: near dedup with many hashes takes seconds. A job forked
+from the web process inherits its cached page measurements, so it pays only for what the
+new settings change; the defaults are answered from that cache, without a job.
 """
 
 from __future__ import annotations
 
+import time
+
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.components.inputs import field_error, number_field, select_field
+from app.components.job_controls import job_callback_options, job_controls
 from app.components.lab_card import formula_note, lab_card
 from app.core.data import langid, pii, quality
-from app.core.data.pipeline import STEP_NAMES, STEPS, PipelineConfig, run_on_default_corpus
+from app.core.data.pipeline import (
+    STEP_NAMES,
+    STEPS,
+    PipelineConfig,
+    cached_result,
+    run_on_default_corpus,
+)
 from app.figures.funnel import funnel_figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
+from app.jobs import JobsBusy, job_slot
 from app.labs._cleaning_views import (
     LAB,
     PRE_STYLE,
     clusters_view,
+    dropped_summary,
     dropped_view,
     labels_view,
     rules_view,
@@ -55,6 +67,7 @@ SAMPLE_TEXT = (
 
 def layout():
     d = PipelineConfig()
+    default = run_on_default_corpus(d)
     controls = dbc.Row(
         [
             dbc.Col(
@@ -143,23 +156,16 @@ def layout():
     )
     body = html.Div(
         [
-            controls,
-            dbc.Button(
-                [html.I(className="bi bi-play-fill me-1"), "Run the pipeline"],
-                id=f"{LAB}-run",
-                color="primary",
-                className="mt-2",
-            ),
+            html.Fieldset(controls, id=f"{LAB}-controls"),
+            *job_controls(LAB, "Run the pipeline"),
             html.Div(id=f"{LAB}-error", className="mt-2"),
-            dcc.Loading(
-                [
-                    html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
-                    dcc.Graph(id=f"{LAB}-funnel", config={**GRAPH_CONFIG, "displayModeBar": False}),
-                    html.Div(id=f"{LAB}-labels"),
-                ],
-                type="default",
-                delay_show=300,
+            html.Div(stats_view(default), id=f"{LAB}-stats", className="stat-row my-3"),
+            dcc.Graph(
+                id=f"{LAB}-chart",
+                figure=result_figure(default),
+                config={**GRAPH_CONFIG, "displayModeBar": False},
             ),
+            html.Div(labels_view(default), id=f"{LAB}-labels"),
             formula_note(
                 "precision = good pages kept / all pages kept; "
                 "recall = good pages kept / all good pages",
@@ -181,8 +187,10 @@ def layout():
                 ),
             ),
             html.Div(id=f"{LAB}-dropped"),
+            dcc.Store(id=f"{LAB}-dropped-data", data=dropped_summary(default)),
+            dcc.Store(id=f"{LAB}-funnel-data", data=funnel_data(default)),
             html.H4("Near-duplicate clusters", className="h6 mt-4"),
-            html.Div(id=f"{LAB}-clusters"),
+            html.Div(clusters_view(default), id=f"{LAB}-clusters"),
             html.Hr(className="my-4"),
             your_text_section(),
         ]
@@ -258,15 +266,41 @@ def parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
     )
 
 
+def funnel_so_far(funnel) -> object:
+    """The funnel figure of the steps finished so far."""
+    return funnel_figure(
+        [f.name for f in funnel], [f.docs for f in funnel], [f.tokens for f in funnel]
+    )
+
+
+def result_figure(result):
+    return funnel_so_far(result.funnel)
+
+
+def funnel_data(result) -> list[list]:
+    """The finished run's funnel as plain JSON, to redraw it after a cancelled run."""
+    return [[f.name, f.docs, f.tokens] for f in result.funnel]
+
+
+def progress_view(funnel, fraction: float, elapsed_s: float):
+    """(bar value, bar label, funnel so far, live line) for one progress report."""
+    last = funnel[-1]
+    label = f"{fraction:.0%} · {elapsed_s:.1f} s"
+    live = html.Span(
+        f"After {last.name.lower()}: {last.docs:,} pages left", className="small text-muted"
+    )
+    return round(100 * fraction), label, funnel_so_far(funnel), live
+
+
 @callback(
-    Output(f"{LAB}-funnel", "figure"),
+    Output(f"{LAB}-chart", "figure", allow_duplicate=True),
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-labels", "children"),
-    Output(f"{LAB}-dropped", "children"),
     Output(f"{LAB}-clusters", "children"),
+    Output(f"{LAB}-dropped-data", "data"),
+    Output(f"{LAB}-funnel-data", "data"),
     Output(f"{LAB}-error", "children"),
-    Input(f"{LAB}-run", "n_clicks"),
-    Input(f"{LAB}-dropped_step", "value"),
+    Input(f"{LAB}-start", "n_clicks"),
     State(f"{LAB}-steps", "value"),
     State(f"{LAB}-min_words", "value"),
     State(f"{LAB}-symbol_ratio", "value"),
@@ -274,26 +308,85 @@ def parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
     State(f"{LAB}-n_gram", "value"),
     State(f"{LAB}-bands", "value"),
     State(f"{LAB}-rows", "value"),
-    running=[(Output(f"{LAB}-run", "disabled"), True, False)],
+    background=True,
+    **job_callback_options(LAB),
+    prevent_initial_call=True,
 )
-def run(_n, dropped_step, steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows):
+def run(set_progress, n_clicks, steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows):
+    """The pipeline with the learner's settings: from this process's cache when it has
+    the result, else holding a job slot and reporting the funnel after every step."""
+    if not n_clicks:
+        return (no_update,) * 7
     try:
         config = parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
-        step = parse_choice(dropped_step or "all", "Show pages dropped by", ["all", *STEPS[1:]])
     except InputError as err:
         fig = message_figure("Fix the setting above, then run again.")
-        return fig, None, None, None, None, field_error(str(err))
-    result = run_on_default_corpus(config)
-    names = [STEP_NAMES[f.step] for f in result.funnel]
-    fig = funnel_figure(names, [f.docs for f in result.funnel], [f.tokens for f in result.funnel])
+        return fig, None, None, None, None, no_update, field_error(str(err))
+    result = cached_result(config)
+    if result is None:
+        started = time.monotonic()
+        try:
+            with job_slot() as lease:
+
+                def report(funnel, fraction):
+                    lease.renew()
+                    set_progress(progress_view(funnel, fraction, time.monotonic() - started))
+
+                result = run_on_default_corpus(config, on_progress=report)
+        except JobsBusy as err:
+            return (no_update,) * 6 + (field_error(str(err)),)
+    set_progress(progress_view(result.funnel, 1.0, result.seconds))
     return (
-        fig,
+        result_figure(result),
         stats_view(result),
         labels_view(result),
-        dropped_view(result, step),
         clusters_view(result),
+        dropped_summary(result),
+        funnel_data(result),
         None,
     )
+
+
+@callback(
+    Output(f"{LAB}-chart", "figure", allow_duplicate=True),
+    Output(f"{LAB}-progress", "value", allow_duplicate=True),
+    Output(f"{LAB}-progress", "label", allow_duplicate=True),
+    Output(f"{LAB}-live", "children", allow_duplicate=True),
+    Input(f"{LAB}-cancel", "n_clicks"),
+    State(f"{LAB}-funnel-data", "data"),
+    prevent_initial_call=True,
+)
+def after_cancel(_n, funnel):
+    """A cancelled run shows nothing half-done: the last finished funnel comes back."""
+    note = html.Span(
+        "Cancelled. The results below are from the last run that finished.",
+        className="small text-muted",
+    )
+    try:
+        names, docs, tokens = (list(col) for col in zip(*funnel, strict=True))
+        figure = funnel_figure(names, [int(d) for d in docs], [int(t) for t in tokens])
+    except (TypeError, ValueError):  # no finished run, or a tampered store
+        figure = message_figure("Cancelled. Press Run to run the pipeline again.")
+    return figure, 0, "", note
+
+
+@callback(
+    Output(f"{LAB}-dropped", "children"),
+    Input(f"{LAB}-dropped_step", "value"),
+    Input(f"{LAB}-dropped-data", "data"),
+)
+def show_dropped(dropped_step, summary):
+    """The dropped pages of one step (or of every step) from the last run's summary."""
+    try:
+        step = parse_choice(dropped_step or "all", "Show pages dropped by", ["all", *STEPS[1:]])
+    except InputError as err:
+        return field_error(str(err))
+    if not summary:
+        return html.P("Run the pipeline to see the pages it drops.", className="small text-muted")
+    try:
+        return dropped_view(summary, step)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a tampered store
+        return html.P("Run the pipeline again to see the pages it drops.", className="small")
 
 
 # ---- the learner's own text -----------------------------------------------------------------

@@ -4,9 +4,16 @@ personal data redacted."""
 
 from __future__ import annotations
 
+from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import click, console_errors, wait_for_text_change
+from tests.browser.conftest import (
+    attribute_of,
+    click,
+    console_errors,
+    text_of,
+    wait_for_text_change,
+)
 from tests.browser.test_planner_labs import type_into
 
 LAB = "#cleaning_pipeline"
@@ -18,19 +25,24 @@ def test_running_the_pipeline_shows_the_funnel_and_the_scores(br, app_url):
     br.wait_for_contains_text(f"{LAB}-precision", "97.8%", timeout=60)
     br.wait_for_contains_text(f"{LAB}-recall", "97.5%", timeout=10)
     assert br.find_element(f"{LAB}-kept").text == "1,436"
-    funnel = br.find_element(f"{LAB}-funnel")
+    funnel = br.find_element(f"{LAB}-chart")
     assert "What survives each step" in funnel.text and "Near dedup" in funnel.text
-    assert len(br.driver.find_elements("css selector", f"{LAB}-funnel .bars .point")) == 14
+    assert len(br.driver.find_elements("css selector", f"{LAB}-chart .bars .point")) == 14
     assert "Showing 15 of 1,564 dropped pages" in br.find_element(f"{LAB}-dropped").text
 
     type_into(br, f"{LAB}-min_words", "200")
-    click(br, f"{LAB}-run")
+    click(br, f"{LAB}-start")
     br.wait_for_contains_text(f"{LAB}-recall", "%", timeout=30)
     recall = wait_for_text_change(br, f"{LAB}-recall", "97.5%", timeout=30)
     assert float(recall.rstrip("%")) < 90
+    # the run was a job: its bar ends full, the controls come back, Cancel is off again
+    until(lambda: attribute_of(br, f"{LAB}-progress .progress-bar", "aria-valuenow") == "100", 10)
+    assert "pages left" in text_of(br, f"{LAB}-live")
+    until(lambda: br.find_element(f"{LAB}-start").is_enabled(), 10)
+    assert not br.find_element(f"{LAB}-cancel").is_enabled()
 
     type_into(br, f"{LAB}-bands", "0")
-    click(br, f"{LAB}-run")
+    click(br, f"{LAB}-start")
     br.wait_for_contains_text(f"{LAB}-error", "Bands", timeout=20)
     assert console_errors(br) == []
 

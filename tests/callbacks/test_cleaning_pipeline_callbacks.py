@@ -6,8 +6,9 @@ empty; pasted text is checked rule by rule and redacted, never rendered as HTML.
 from __future__ import annotations
 
 import pytest
-from dash import html
+from dash import html, no_update
 
+from app.jobs import JobsBusy
 from app.labs import cleaning_pipeline as lab
 
 DEFAULTS = dict(
@@ -21,11 +22,15 @@ DEFAULTS = dict(
 )
 
 
-def run(dropped_step="all", **changes):
+def run(reports=None, **changes):
+    """The Run button's background callback, called as Dash calls it; progress reports
+    are appended to `reports`. Returns (figure, stats, labels, clusters, dropped summary,
+    funnel data, error)."""
     a = {**DEFAULTS, **changes}
+    report = reports.append if reports is not None else (lambda _: None)
     return lab.run(
+        report,
         1,
-        dropped_step,
         a["steps"],
         a["min_words"],
         a["symbol_ratio"],
@@ -34,6 +39,11 @@ def run(dropped_step="all", **changes):
         a["bands"],
         a["rows"],
     )
+
+
+def dropped(step="all", **changes):
+    """The dropped-pages list for `step` after a run with `changes`."""
+    return lab.show_dropped(step, run(**changes)[4])
 
 
 def stat_values(stats) -> dict[str, str]:
@@ -61,14 +71,14 @@ def texts(component) -> str:
 
 
 def test_the_published_defaults_show_the_funnel_and_the_scores():
-    fig, stats, labels, dropped, clusters, error = run()
+    fig, stats, labels, clusters, summary, funnel, error = run()
     assert error is None
     values = stat_values(stats)
     assert values["Pages kept"] == "1,436"
     assert values["Precision"] == "97.8%" and values["Recall"] == "97.5%"
     assert [len(t.y) for t in fig.data] == [7, 7]  # pages and tokens after every step
     assert fig.data[0].x[0] == 100
-    shown = texts(dropped)
+    shown = texts(lab.show_dropped("all", summary))
     assert "Showing 15 of 1,564 dropped pages" in shown  # three from each step
     for step in (
         "Language ID",
@@ -82,6 +92,60 @@ def test_the_published_defaults_show_the_funnel_and_the_scores():
     assert "Keyword spam" in texts(labels)
 
 
+def test_the_page_opens_on_the_published_defaults_without_a_run():
+    page = lab.layout()
+    found = {}
+
+    def walk(c):
+        if getattr(c, "id", None):
+            found[c.id] = c
+        kids = getattr(c, "children", None)
+        for k in kids if isinstance(kids, list | tuple) else [kids]:
+            if k is not None and not isinstance(k, str | int | float):
+                walk(k)
+
+    walk(page)
+    assert stat_values(found[f"{lab.LAB}-stats"].children)["Recall"] == "97.5%"
+    assert len(found[f"{lab.LAB}-chart"].figure.data[0].y) == 7
+    summary = found[f"{lab.LAB}-dropped-data"].data
+    assert "Showing 15 of 1,564" in texts(lab.show_dropped("all", summary))
+
+
+def test_a_new_setting_reports_the_funnel_growing_step_by_step():
+    reports = []
+    fig, stats, *_ = run(reports, min_words=77)  # a setting no other test runs
+    percents = [r[0] for r in reports]
+    assert percents == sorted(percents) and percents[0] < 100 and percents[-1] == 100
+    bars = [len(r[2].data[0].y) for r in reports]
+    assert bars[0] == 2 and bars[-1] == 7  # raw crawl + one step, ... all seven
+    assert "pages left" in texts(reports[-1][3])
+
+
+def test_a_run_seen_before_needs_no_job_slot_but_a_new_one_waits_for_one(monkeypatch):
+    def busy():
+        raise JobsBusy("The server is busy: 2 jobs already running.")
+
+    monkeypatch.setattr(lab, "job_slot", busy)
+    assert run()[-1] is None  # the defaults are cached
+    fig, stats, labels, clusters, summary, funnel, error = run(min_words=78)
+    assert "busy" in error_text(error)
+    assert fig is no_update and summary is no_update
+
+
+def test_cancelling_brings_back_the_last_finished_funnel():
+    funnel = run(min_words=60)[5]
+    figure, percent, label, note = lab.after_cancel(1, funnel)
+    assert len(figure.data[0].y) == 7 and figure.data[0].text[-1] == f"{funnel[-1][1]:,}"
+    assert percent == 0 and label == ""
+    assert "Cancelled" in texts(note)
+
+
+@pytest.mark.parametrize("funnel", [None, [], [["Raw crawl", "x", 3]], "tampered", [[1]]])
+def test_cancelling_with_no_or_a_tampered_funnel_says_so(funnel):
+    figure, *_ = lab.after_cancel(1, funnel)
+    assert is_message_figure(figure)
+
+
 def test_a_stricter_word_minimum_costs_recall():
     values = stat_values(run(min_words=200)[1])
     assert float(values["Recall"].rstrip("%")) < 90
@@ -89,18 +153,21 @@ def test_a_stricter_word_minimum_costs_recall():
 
 def test_switching_off_dedup_lets_the_copies_through():
     steps = [s for s in lab.TOGGLES if s not in ("exact_dedup", "near_dedup")]
-    fig, stats, labels, dropped, clusters, error = run(steps=steps)
+    fig, stats, labels, clusters, summary, funnel, error = run(steps=steps)
     assert float(stat_values(stats)["Precision"].rstrip("%")) < 90
     assert "switched off" in texts(clusters)
 
 
 def test_the_dropped_table_can_show_one_step():
-    *_, dropped, _, _ = run(dropped_step="language")
-    shown = texts(dropped)
+    shown = texts(dropped("language"))
     assert "Other language" in shown and "Language ID" in shown
     assert "Quality filters" not in shown and "Near dedup" not in shown
-    *_, dropped, _, _ = run(dropped_step="near_dedup", steps=["language"])
-    assert "No page was dropped" in texts(dropped)
+    assert "No page was dropped" in texts(dropped("near_dedup", steps=["language"]))
+
+
+@pytest.mark.parametrize("summary", [None, {}, {"shown": 3}, {"shown": {"all": [{}]}}, "x"])
+def test_a_missing_or_tampered_summary_asks_for_a_run(summary):
+    assert "Run the pipeline" in texts(lab.show_dropped("all", summary))
 
 
 @pytest.mark.parametrize(
@@ -120,14 +187,13 @@ def test_the_dropped_table_can_show_one_step():
     ],
 )
 def test_bad_settings_get_a_message_not_an_exception(changes, message):
-    fig, stats, labels, dropped, clusters, error = run(**changes)
+    fig, stats, labels, clusters, summary, funnel, error = run(**changes)
     assert message in error_text(error)
-    assert is_message_figure(fig) and stats is None and dropped is None
+    assert is_message_figure(fig) and stats is None and summary is None
 
 
 def test_a_bad_dropped_step_choice_is_refused():
-    *_, error = run(dropped_step="<script>")
-    assert "Show pages dropped by" in error_text(error)
+    assert "Show pages dropped by" in error_text(lab.show_dropped("<script>", run()[4]))
 
 
 def test_no_steps_keeps_every_page():

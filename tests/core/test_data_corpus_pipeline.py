@@ -29,6 +29,7 @@ from app.core.data.pipeline import (
     STEPS,
     PipelineConfig,
     approx_tokens,
+    cached_result,
     run_on_default_corpus,
     run_pipeline,
 )
@@ -178,6 +179,32 @@ def test_switching_steps_off_changes_the_outcome_as_expected():
         ),
     )
     assert len(nothing.kept_ids) == 200
+
+
+def test_progress_reports_the_funnel_after_each_step_and_ends_at_one():
+    reports = []
+    docs = default_corpus()[:400]
+    result = run_pipeline(docs, PipelineConfig(), lambda funnel, f: reports.append((funnel, f)))
+    fractions = [f for _, f in reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert [len(funnel) for funnel, _ in reports][:5] == [2, 3, 4, 5, 6]  # one step at a time
+    assert reports[-1][0] == result.funnel
+    assert len(reports) > len(STEPS)  # near dedup reports inside its hashing too
+    quiet = run_pipeline(docs, PipelineConfig())  # reporting changes nothing
+    assert (quiet.funnel, quiet.dropped, quiet.kept_ids) == (
+        result.funnel,
+        result.dropped,
+        result.kept_ids,
+    )
+
+
+def test_a_result_is_remembered_per_config():
+    config = PipelineConfig(bands=7, rows=3)
+    first = run_on_default_corpus(config)
+    reports = []
+    assert run_on_default_corpus(config, lambda *a: reports.append(a)) is first
+    assert cached_result(config) is first and reports == []  # ready: nothing to report
+    assert cached_result(PipelineConfig(bands=7, rows=4)) is None
 
 
 def test_a_non_default_run_is_quick_once_the_corpus_was_measured():

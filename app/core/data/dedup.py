@@ -7,7 +7,7 @@ duplicates with NumPy MinHash signatures, LSH banding and union-find (as FineWeb
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -160,13 +160,15 @@ def minhash_signatures(
     n_gram: int = 5,
     seed: int = 0,
     cache_shingles: bool = False,
+    on_progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
     """MinHash signatures of many texts at once: a (len(texts), num_hashes) uint64 array.
 
     Entry [d, j] is the smallest h_j(x) over the shingles x of text d (Broder 1997), with
     h_j from `hash_parameters`; every value is below 2^32. A text with no words gets
     EMPTY (2^32) everywhere, a value no shingle can take. `cache_shingles` remembers each
-    text's shingle hashes: for a corpus that is deduplicated again with other settings."""
+    text's shingle hashes: for a corpus that is deduplicated again with other settings.
+    `on_progress(fraction)` is called after each block of hash functions."""
     if num_hashes < 1:
         raise ValueError("Use at least one hash function.")
     if n_gram < 1:
@@ -186,6 +188,8 @@ def minhash_signatures(
         # uint64 wraps around: that is the "mod 2^64" of multiply-add-shift, on purpose
         vals = (a[j : j + block, None] * x[None, :] + b[j : j + block, None]) >> shift
         sig[filled, j : j + block] = np.minimum.reduceat(vals, starts, axis=1).T
+        if on_progress is not None:
+            on_progress(min(j + block, num_hashes) / num_hashes)
     return sig
 
 

@@ -20,9 +20,9 @@ languages, where "a word" is ill-defined but characters are always countable.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
 
 from app.core.data import dedup, langid, pii, quality
 from app.core.data.corpus import KEEP_LABELS, Document, default_corpus
@@ -39,6 +39,7 @@ STEP_NAMES = {
 }
 QUALITY_GROUPS = ("gopher_quality", "c4", "fineweb")  # the repetition group is its own step
 CHARS_PER_TOKEN = 4
+NEAR_DEDUP_START = 2 / 3  # share of the progress bar the steps before near dedup fill
 
 
 def approx_tokens(text: str) -> int:
@@ -204,8 +205,18 @@ def _rule_step(step, groups, cfg, alive, dropped) -> list[Document]:
     return survivors
 
 
-def run_pipeline(docs: Sequence[Document], config: PipelineConfig | None = None) -> PipelineResult:
-    """Run every enabled step on `docs`, in order; see the module docstring."""
+ProgressHook = Callable[[tuple["StepCount", ...], float], None]
+
+
+def run_pipeline(
+    docs: Sequence[Document],
+    config: PipelineConfig | None = None,
+    on_progress: ProgressHook | None = None,
+) -> PipelineResult:
+    """Run every enabled step on `docs`, in order; see the module docstring.
+
+    `on_progress(funnel so far, fraction done)` is called after each step, and while the
+    near-duplicate signatures are computed (the slowest step, so it owns the last third)."""
     cfg = config or PipelineConfig()
     start = time.perf_counter()
     alive: list[Document] = list(docs)  # kept in corpus order
@@ -217,12 +228,18 @@ def run_pipeline(docs: Sequence[Document], config: PipelineConfig | None = None)
         )
     ]
 
+    def report(fraction: float) -> None:
+        if on_progress is not None:
+            on_progress(tuple(funnel), fraction)
+
     def count(step: str) -> None:
         funnel.append(
             StepCount(
                 step, STEP_NAMES[step], len(alive), sum(approx_tokens(texts[d.id]) for d in alive)
             )
         )
+        done = len(funnel) - 1  # steps finished, the raw crawl not counted
+        report(1.0 if step == "near_dedup" else NEAR_DEDUP_START * done / (len(STEPS) - 2))
 
     if cfg.language_id:
         alive = _language_step(cfg, alive, dropped)
@@ -272,6 +289,7 @@ def run_pipeline(docs: Sequence[Document], config: PipelineConfig | None = None)
             cfg.n_gram,
             cfg.seed,
             cache_shingles=True,
+            on_progress=lambda f: report(NEAR_DEDUP_START + (1 - NEAR_DEDUP_START) * f),
         )
         groups = dedup.lsh_candidate_groups(sig, cfg.bands, cfg.rows)
         cut = dedup.threshold(cfg.bands, cfg.rows)
@@ -317,10 +335,32 @@ def run_pipeline(docs: Sequence[Document], config: PipelineConfig | None = None)
     )
 
 
-@lru_cache(maxsize=16)
-def run_on_default_corpus(config: PipelineConfig | None = None) -> PipelineResult:
-    """`run_pipeline` on the default 3,000-document corpus, cached per config."""
-    return run_pipeline(default_corpus(), config or PipelineConfig())
+_RESULTS: OrderedDict[PipelineConfig, PipelineResult] = OrderedDict()  # newest last
+RESULTS_KEPT = 16
+
+
+def cached_result(config: PipelineConfig | None = None) -> PipelineResult | None:
+    """The default corpus's result for `config` if this process has it, else None."""
+    cfg = config or PipelineConfig()
+    result = _RESULTS.get(cfg)
+    if result is not None:
+        _RESULTS.move_to_end(cfg)
+    return result
+
+
+def run_on_default_corpus(
+    config: PipelineConfig | None = None, on_progress: ProgressHook | None = None
+) -> PipelineResult:
+    """`run_pipeline` on the default 3,000-document corpus, remembered for the last
+    RESULTS_KEPT configs (a remembered result reports no progress: it is ready)."""
+    cfg = config or PipelineConfig()
+    result = cached_result(cfg)
+    if result is None:
+        result = run_pipeline(default_corpus(), cfg, on_progress)
+        _RESULTS[cfg] = result
+        while len(_RESULTS) > RESULTS_KEPT:
+            _RESULTS.popitem(last=False)
+    return result
 
 
 def config_fields() -> list[str]:
