@@ -47,6 +47,22 @@ def test_running_the_pipeline_shows_the_funnel_and_the_scores(br, app_url):
     assert console_errors(br) == []
 
 
+def test_a_slow_run_can_be_cancelled_and_the_last_results_come_back(br, app_url):
+    br.driver.get(app_url + "/data-preprocessing")
+    br.wait_for_contains_text(f"{LAB}-recall", "97.5%", timeout=60)
+    for name, value in (("n_gram", "1"), ("bands", "100"), ("rows", "4")):  # ~2 s of hashing
+        type_into(br, f"{LAB}-{name}", value)
+    click(br, f"{LAB}-start")
+    until(lambda: br.find_element(f"{LAB}-cancel").is_enabled(), 10)
+    assert not br.find_element(f"{LAB}-start").is_enabled()
+    click(br, f"{LAB}-cancel")
+    br.wait_for_contains_text(f"{LAB}-live", "Cancelled", timeout=10)
+    until(lambda: br.find_element(f"{LAB}-start").is_enabled(), 10)
+    assert text_of(br, f"{LAB}-recall") == "97.5%"  # the finished run's numbers stay
+    assert len(br.driver.find_elements("css selector", f"{LAB}-chart .bars .point")) == 14
+    assert console_errors(br) == []
+
+
 def test_pasted_text_is_checked_and_redacted(br, app_url):
     br.driver.get(app_url + "/data-preprocessing")
     br.wait_for_contains_text(f"{LAB}-precision", "%", timeout=60)
