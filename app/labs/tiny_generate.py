@@ -3,37 +3,33 @@ see which next characters the sampler keeps, time the generation on this server,
 size the model's serving memory (weights and KV cache) next to Llama 2 7B's.
 
 The model is the shipped checkpoint or one of the learner's stage-05 runs
-(`app.tiny_models`); sampling rules are `app.core.sampling` (the same as
-`TinyGPT.generate`); memory is `app.core.serving`.
+(`app.tiny_models`); the work (checking a request, generating, sizing memory) is
+`app.text_generation`.
 """
 
 from __future__ import annotations
-
-import time
-from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Input, Output, State, callback, dcc, html
 
 from app.components.inputs import field_error, number_field
-from app.components.lab_card import formula_note, lab_card, stat
+from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_trained_runs, tiny_model_select
-from app.core.architecture import count_params
-from app.core.presets import get_preset, preset_info
-from app.core.sampling import sampling_distribution
-from app.core.serving import kv_cache_bytes, weights_bytes
-from app.core.units import human_bytes, human_count
 from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.figures.tiny import char_label, next_char_figure
-from app.tiny_models import PRETRAINED, resolve, to_model_config
-from app.validation import InputError, parse_number
+from app.figures.tiny import next_char_figure
+from app.labs._tiny_generate_views import LAB, memory_table, no_memory, speed_view, tail
+from app.text_generation import (
+    MAX_NEW_CHARS,
+    MAX_PROMPT,
+    generate,
+    next_char_distribution,
+    parse_request,
+)
+from app.tiny_models import PRETRAINED, resolve
+from app.validation import InputError
 
-LAB = "tiny_generate"
-MAX_NEW_CHARS = 300  # 1.3-2.5 ms a character on this 2-core server (busy or not): under 1 s
-MAX_PROMPT = 200
 BAR_CHARS = 24  # candidates drawn in the next-character chart
-REAL_MODEL = "llama-2-7b"
 FIELDS = ("model", "prompt", "temperature", "top_k", "top_p", "max_new", "seed")
 DEFAULTS = {
     "model": PRETRAINED,
@@ -44,122 +40,6 @@ DEFAULTS = {
     "max_new": 200,
     "seed": 0,
 }
-
-
-@dataclass(frozen=True)
-class Request:
-    """The learner's sampling settings, checked. top_k None / top_p None mean "off"."""
-
-    model: str
-    prompt: str
-    temperature: float
-    top_k: int | None
-    top_p: float | None
-    max_new: int
-    seed: int
-
-
-def parse_request(model, prompt, temperature, top_k, top_p, max_new, seed) -> Request:
-    """Raw form values → Request, or InputError with one sentence."""
-    prompt = prompt if isinstance(prompt, str) else ""
-    prompt = prompt.replace("\r\n", "\n").replace("\r", "\n")
-    if not prompt:
-        raise InputError("Prompt: type at least one character for the model to continue.")
-    if len(prompt) > MAX_PROMPT:
-        raise InputError(
-            f"Prompt: keep it to at most {MAX_PROMPT} characters (it has {len(prompt):,})."
-        )
-    temperature = parse_number(temperature, "Temperature", minimum=0, maximum=5)
-    top_k = int(parse_number(top_k, "Top-k", minimum=0, maximum=100_000, integer=True))
-    top_p = parse_number(top_p, "Top-p", minimum=0, maximum=1)
-    if top_p == 0:
-        raise InputError("Top-p: must be above 0 (1 keeps every character).")
-    max_new = int(
-        parse_number(max_new, "New characters", minimum=1, maximum=MAX_NEW_CHARS, integer=True)
-    )
-    seed = int(parse_number(seed, "Seed", minimum=0, maximum=2**31 - 1, integer=True))
-    return Request(
-        model=model,
-        prompt=prompt,
-        temperature=float(temperature),
-        top_k=top_k or None,
-        top_p=float(top_p) if top_p < 1 else None,
-        max_new=max_new,
-        seed=seed,
-    )
-
-
-# ------------------------------------------------------------------ the work
-
-
-def next_char_distribution(loaded, req: Request):
-    """The sampler's view of the first new character: (the vocabulary's characters, the
-    SamplingDistribution over them, in the same order)."""
-    model, tokenizer = loaded.model, loaded.tokenizer
-    ids = tokenizer.encode(req.prompt)[-model.config.seq_len :]
-    logits = model.logits(np.asarray(ids)[None, :])[0, -1]
-    dist = sampling_distribution(logits, req.temperature, req.top_k, req.top_p)
-    return tokenizer.chars, dist
-
-
-@dataclass(frozen=True)
-class Generation:
-    text: str
-    seconds: float
-    first_char_seconds: float
-
-    @property
-    def chars_per_second(self) -> float:
-        return len(self.text) / self.seconds if self.seconds > 0 else float("inf")
-
-
-def generate(loaded, req: Request) -> Generation:
-    """Generate and time it on this server. The time to the first character is measured
-    by a separate one-character run (reading the prompt, then one sampling step)."""
-    model, tokenizer = loaded.model, loaded.tokenizer
-    ids = tokenizer.encode(req.prompt)
-    args = dict(temperature=req.temperature, top_k=req.top_k, top_p=req.top_p, seed=req.seed)
-    start = time.perf_counter()
-    model.generate(ids, 1, **args)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
-    out = model.generate(ids, req.max_new, **args)
-    seconds = time.perf_counter() - start
-    return Generation(tokenizer.decode(out), seconds, first)
-
-
-@dataclass(frozen=True)
-class ServingMemory:
-    name: str
-    n_params: int
-    weights_fp32: float
-    weights_bf16: float
-    kv_per_token: float  # bf16
-    context: int
-    kv_full_context: float  # bf16, one sequence
-
-
-def serving_memory(name: str, cfg, n_params: int) -> ServingMemory:
-    """Weights at 32 and 16 bits, and the bf16 KV cache per token and for one full context
-    (2 × layers × KV heads × head size × 2 bytes per token; Pope et al. 2022)."""
-    return ServingMemory(
-        name=name,
-        n_params=n_params,
-        weights_fp32=weights_bytes(n_params, 32),
-        weights_bf16=weights_bytes(n_params, 16),
-        kv_per_token=kv_cache_bytes(cfg, 1, 1, bytes_per_value=2),
-        context=cfg.seq_len,
-        kv_full_context=kv_cache_bytes(cfg, cfg.seq_len, 1, bytes_per_value=2),
-    )
-
-
-def memory_rows(loaded) -> tuple[ServingMemory, ServingMemory]:
-    tiny = loaded.model.config
-    real_cfg = get_preset(REAL_MODEL)
-    return (
-        serving_memory("Tiny GPT", to_model_config(tiny), tiny.n_params()),
-        serving_memory(preset_info(REAL_MODEL).label, real_cfg, count_params(real_cfg).total),
-    )
 
 
 # ------------------------------------------------------------------ layout
@@ -336,7 +216,7 @@ def preview(*values):
         [float(dist.tempered[i]) for i in shown],
         [bool(dist.kept[i]) for i in shown],
         [float(dist.final[i]) for i in shown],
-        title=f"Next character after “{_tail(req.prompt)}”",
+        title=f"Next character after “{tail(req.prompt)}”",
     )
     if req.temperature == 0:
         note = (
@@ -364,11 +244,6 @@ def preview(*values):
     return fig, html.Span(note, id=f"{LAB}-kept"), memory_table(loaded), about, None
 
 
-def _tail(prompt: str, n: int = 24) -> str:
-    shown = "".join(char_label(c) if c == "\n" else c for c in prompt[-n:])
-    return ("…" if len(prompt) > n else "") + shown
-
-
 @callback(
     Output(f"{LAB}-output", "children"),
     Output(f"{LAB}-speed", "children"),
@@ -391,106 +266,7 @@ def run(n_clicks, *values):
         className="sample-text mb-0 p-2 border rounded bg-white",
         id=f"{LAB}-text",
     )  # plain text children: nothing typed or generated becomes HTML
-    per_char_ms = 1000 * g.seconds / len(g.text) if g.text else 0.0
-    speed = [
-        stat(
-            "Speed",
-            f"{g.chars_per_second:,.0f}",
-            id=f"{LAB}-cps",
-            hint="characters per second, on this server",
-        ),
-        stat(
-            "Time to first character",
-            f"{1000 * g.first_char_seconds:.1f} ms",
-            id=f"{LAB}-ttft",
-            hint="read the prompt, pick one",
-        ),
-        stat("Per character", f"{per_char_ms:.1f} ms", hint="one full pass of the model"),
-        stat("Generated", f"{len(g.text):,} characters", hint=f"in {g.seconds:.2f} s"),
-    ]
-    return output, speed
-
-
-# ------------------------------------------------------------------ memory table
-
-
-def no_memory():
-    return html.Div("Pick a model to see its serving memory.", className="small text-muted")
-
-
-def memory_table(loaded):
-    tiny, real = memory_rows(loaded)
-
-    def times(a: float, b: float) -> str:
-        return f"{b / a:,.0f}×" if a else "–"
-
-    rows = [
-        (
-            "Parameters",
-            human_count(tiny.n_params),
-            human_count(real.n_params),
-            times(tiny.n_params, real.n_params),
-        ),
-        (
-            "Weights, fp32",
-            human_bytes(tiny.weights_fp32),
-            human_bytes(real.weights_fp32),
-            times(tiny.weights_fp32, real.weights_fp32),
-        ),
-        (
-            "Weights, bf16",
-            human_bytes(tiny.weights_bf16),
-            human_bytes(real.weights_bf16),
-            times(tiny.weights_bf16, real.weights_bf16),
-        ),
-        (
-            "KV cache per token",
-            human_bytes(tiny.kv_per_token),
-            human_bytes(real.kv_per_token),
-            times(tiny.kv_per_token, real.kv_per_token),
-        ),
-        (
-            f"KV cache, full context ({tiny.context:,} / {real.context:,} tokens)",
-            human_bytes(tiny.kv_full_context),
-            human_bytes(real.kv_full_context),
-            times(tiny.kv_full_context, real.kv_full_context),
-        ),
-    ]
-    cfg = loaded.model.config
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(""),
-                *[html.Th(h, className="text-end") for h in (tiny.name, real.name, "Ratio")],
-            ]
-        )
-    )
-    body = html.Tbody(
-        [html.Tr([html.Td(r[0]), *[html.Td(c, className="text-end") for c in r[1:]]]) for r in rows]
-    )
-    return html.Div(
-        [
-            dbc.Table(
-                [head, body],
-                size="sm",
-                striped=True,
-                className="small mb-1",
-                responsive=True,
-                id=f"{LAB}-memory-table",
-            ),
-            html.P(
-                "Weights take 4 bytes each in fp32 (how this NumPy model runs) and 2 in bf16 "
-                "(how servers usually keep them); the KV cache is counted at 2 bytes a number. "
-                f"The tiny GPT has {cfg.n_layers} layers × {cfg.n_heads} heads × "
-                f"{cfg.d_model // cfg.n_heads} numbers per head, so its KV cache takes 2 × "
-                f"{cfg.n_layers} × {cfg.n_heads} × {cfg.d_model // cfg.n_heads} × 2 bytes = "
-                f"{human_bytes(tiny.kv_per_token)} per token. This NumPy model keeps no KV "
-                "cache: each new character re-reads its whole window, which is simple but "
-                "repeats work that a real server would store.",
-                className="small text-muted mb-0",
-            ),
-        ]
-    )
+    return output, speed_view(g)
 
 
 fill_models = follow_trained_runs(f"{LAB}-model")

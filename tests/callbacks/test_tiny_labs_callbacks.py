@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from app import tiny_models
+from app import text_generation, text_measure, tiny_models
 from app.core.sampling import sampling_distribution
 from app.core.tinylm import load_pretrained
 from app.labs import tiny_eval, tiny_generate
@@ -18,24 +18,24 @@ from tests.callbacks.test_planner_callbacks import error_text, is_message_figure
 
 
 def loss_of(text: str) -> float:
-    return tiny_eval.measure_text(PRETRAINED, text)[1].mean_nats
+    return text_measure.measure_text(PRETRAINED, text)[1].mean_nats
 
 
 def test_a_real_sentence_surprises_the_model_less_than_shuffled_words_or_random_letters():
     sentence, shuffled, letters = (
-        tiny_eval.sample_text(n) for n in ("guide", "shuffled", "random")
+        text_measure.sample_text(n) for n in ("guide", "shuffled", "random")
     )
     assert sorted(sentence.split()) == sorted(shuffled.split()) and sentence != shuffled
     assert len(letters) == len(sentence) and letters.isalpha()
     assert loss_of(sentence) < loss_of(shuffled) < loss_of(letters)
     # The tiny model has learned more than letter counts, but random letters defeat it.
-    m = tiny_eval.measure_text(PRETRAINED, sentence)[1]
+    m = text_measure.measure_text(PRETRAINED, sentence)[1]
     assert m.mean_nats < m.unigram_nats < m.uniform_nats == pytest.approx(math.log(m.vocab_size))
 
 
 def test_perplexity_is_e_to_the_mean_loss_and_bits_are_loss_over_ln_2():
     about, error, stats, text, figure, notes = tiny_eval.update(PRETRAINED, "The model learns.")
-    m = tiny_eval.measure_text(PRETRAINED, "The model learns.")[1]
+    m = text_measure.measure_text(PRETRAINED, "The model learns.")[1]
     values = stat_values(stats)
     assert error is None
     assert m.mean_nats == pytest.approx(np.nanmean(m.surprise_nats))
@@ -56,7 +56,7 @@ def test_every_character_is_coloured_with_its_probability_and_the_models_top_gue
 def test_surprise_is_minus_ln_of_the_models_probability_given_the_text_before():
     model, tokenizer, _ = load_pretrained()
     text = "The model"
-    m = tiny_eval.measure_text(PRETRAINED, text)[1]
+    m = text_measure.measure_text(PRETRAINED, text)[1]
     context = tokenizer.encode("\n\n" + text[:4])
     p = model.next_token_probs(context)[tokenizer.encode(text[4])[0]]
     assert m.surprise_nats[4] == pytest.approx(-math.log(p), abs=1e-4)
@@ -64,7 +64,7 @@ def test_surprise_is_minus_ln_of_the_models_probability_given_the_text_before():
 
 def test_characters_outside_the_vocabulary_are_explained_and_not_scored():
     about, error, stats, text, figure, notes = tiny_eval.update(PRETRAINED, "café ☕ ok")
-    m = tiny_eval.measure_text(PRETRAINED, "café ☕ ok")[1]
+    m = text_measure.measure_text(PRETRAINED, "café ☕ ok")[1]
     assert m.unknown == ["é", "☕"]
     assert math.isnan(m.surprise_nats[3]) and not m.scored[3]
     assert "Not in the vocabulary" in str(notes) and "space" in str(notes)
@@ -73,7 +73,7 @@ def test_characters_outside_the_vocabulary_are_explained_and_not_scored():
 def test_a_long_text_is_cut_with_a_note():
     *_, notes = tiny_eval.update(PRETRAINED, "word " * 100)
     assert "only the first 256 are measured" in str(notes)
-    assert len(tiny_eval.measure_text(PRETRAINED, "word " * 100)[1].chars) == 256
+    assert len(text_measure.measure_text(PRETRAINED, "word " * 100)[1].chars) == 256
 
 
 @pytest.mark.parametrize(
@@ -115,9 +115,9 @@ def test_the_dropdown_keeps_a_valid_choice_and_drops_a_vanished_one():
 
 
 def test_samples_load_by_name():
-    assert tiny_eval.sample_text("random") == tiny_eval.samples()["random"]
+    assert text_measure.sample_text("random") == text_measure.samples()["random"]
     with pytest.raises(ValueError):
-        tiny_eval.sample_text("<script>")
+        text_measure.sample_text("<script>")
 
 
 # ------------------------------------------------------------------ stage 08: serve
@@ -189,7 +189,7 @@ def test_top_p_keeps_the_smallest_set_reaching_p():
 def test_the_memory_table_uses_the_kv_formula_for_both_models():
     model, _, _ = load_pretrained()
     cfg = model.config
-    tiny, llama = tiny_generate.memory_rows(tiny_generate.resolve(PRETRAINED))
+    tiny, llama = text_generation.memory_rows(tiny_models.resolve(PRETRAINED))
     assert tiny.kv_per_token == 2 * cfg.n_layers * cfg.n_heads * (cfg.d_model // cfg.n_heads) * 2
     assert tiny.weights_fp32 == 4 * cfg.n_params() and tiny.weights_bf16 == 2 * cfg.n_params()
     # Llama 2 7B: 32 layers × 32 KV heads × 128 → 512 KiB per token in bf16 (Touvron 2023)
@@ -209,7 +209,7 @@ def test_the_memory_table_uses_the_kv_formula_for_both_models():
         ({"top_p": 1.5}, "Top-p: must be at most 1."),
         ({"top_p": "nan"}, "Top-p: must be a finite number."),
         ({"max_new": 0}, "New characters: must be at least 1."),
-        ({"max_new": 10_000}, f"New characters: must be at most {tiny_generate.MAX_NEW_CHARS}"),
+        ({"max_new": 10_000}, f"New characters: must be at most {text_generation.MAX_NEW_CHARS}"),
         ({"seed": -1}, "Seed: must be at least 0."),
         ({"prompt": ""}, "Prompt: type at least one character"),
         ({"prompt": None}, "Prompt: type at least one character"),
