@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import time
 
-from tests.browser.conftest import attribute_of, click, console_errors
+from tests.browser.conftest import (
+    attribute_of,
+    click,
+    console_errors,
+    text_of,
+    wait_for_text_change,
+)
 
 LAB = "tiny_finetune"
 
@@ -55,9 +61,10 @@ def test_choosing_full_fine_tuning_shows_its_settings_and_its_learning_rate(br, 
     assert br.find_element(f"#{LAB}-scope").is_displayed()
     assert not br.find_element(f"#{LAB}-rank").is_displayed()
     assert float(br.find_element(f"#{LAB}-lr").get_attribute("value")) == 3e-4
+    every_weight = text_of(br, f"#{LAB}-estimate")
     click(br, f"#{LAB}-scope option[value='last_block']")
-    br.wait_for_contains_text(f"#{LAB}-estimate", "weights:", timeout=10)
-    assert "100.00%" not in br.find_element(f"#{LAB}-estimate").text
+    last_block = wait_for_text_change(br, f"#{LAB}-estimate", every_weight, timeout=10)
+    assert "weights:" in last_block and "100.00%" not in last_block
     assert console_errors(br) == []
 
 
