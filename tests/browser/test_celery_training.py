@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, click, console_errors, free_port, wait_until_up
+from tests.browser.conftest import (
+    ROOT,
+    click,
+    console_errors,
+    free_port,
+    wait_for_text_change,
+    wait_until_up,
+)
+from tests.browser.test_planner_labs import type_into
 from tests.test_procfile_smoke import procfile_command
 
 pytestmark = pytest.mark.redis
@@ -130,4 +138,21 @@ def test_a_short_run_trains_on_a_celery_worker(dash_br, celery_stack):
 
     keys = redis.Redis.from_url(redis_url).keys("celery-task-meta-*")
     assert keys, "no Celery task ran"
+    assert console_errors(dash_br) == []
+
+
+def test_a_cleaning_run_with_new_settings_runs_on_the_celery_worker(dash_br, celery_stack):
+    import redis
+
+    url, redis_url = celery_stack
+    tasks_before = len(redis.Redis.from_url(redis_url).keys("celery-task-meta-*"))
+    dash_br.server_url = url
+    dash_br.driver.get(url + "/data-preprocessing")
+    dash_br.wait_for_contains_text("#cleaning_pipeline-recall", "97.5%", timeout=60)
+    type_into(dash_br, "#cleaning_pipeline-min_words", "200")
+    click(dash_br, "#cleaning_pipeline-start")
+    # A cold worker first builds and measures the 3,000-page crawl: allow for it.
+    recall = wait_for_text_change(dash_br, "#cleaning_pipeline-recall", "97.5%", timeout=120)
+    assert float(recall.rstrip("%")) < 90
+    assert len(redis.Redis.from_url(redis_url).keys("celery-task-meta-*")) > tasks_before
     assert console_errors(dash_br) == []
