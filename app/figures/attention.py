@@ -3,7 +3,6 @@ heatmaps of the causal mask and of position encodings."""
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np
@@ -87,10 +86,13 @@ def kv_variants_figure(
             hovertemplate="%{x}<br>KV cache %{text}<extra></extra>",
         )
     )
-    # shapes on a log axis take log10 positions
-    add_marks(fig, *hline(math.log10(weights_bytes), f"weights (bf16): {fmt(weights_bytes)}",
-                          PALETTE[3]))
-    fig.update_yaxes(title_text="KV cache (bytes)", type="log")
+    add_marks(
+        fig,
+        *hline(
+            weights_bytes, f"weights (bf16): {fmt(weights_bytes)}", PALETTE[3], log=True, right=True
+        ),
+    )
+    fig.update_yaxes(title_text="KV cache (bytes)", type="log", tickformat="~s", ticksuffix="B")
     fig.update_xaxes(title_text="Key/value heads", type="category")
     return themed(fig, title="KV cache for the whole batch, by variant", height=340)
 

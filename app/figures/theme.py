@@ -6,6 +6,8 @@ nothing to draw (bad input, no runs yet).
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -65,14 +67,30 @@ def message_figure(message: str, *, height: int = 300) -> go.Figure:
     return themed(fig, height=height)
 
 
-def hline(y: float, label: str, color: str, *, yref: str = "y") -> tuple[dict, dict]:
+def hline(
+    y: float, label: str, color: str, *, yref: str = "y", log: bool = False, right: bool = False
+) -> tuple[dict, dict]:
     """A dashed horizontal line across the plot and its label, as (shape, annotation) dicts.
+    `log`: the y axis is logarithmic. Plotly places shapes by data value there but
+    annotations by log10 of it, so the label gets log10(y). `right`: label at the right end.
 
     Plotly's add_hline is ~10 ms per call; plain layout dicts cost a fraction of that."""
     shape = dict(type="line", xref="paper", x0=0, x1=1, yref=yref, y0=y, y1=y,
                  line=dict(color=color, dash="dash", width=2))
-    note = dict(text=label, xref="paper", x=0, yref=yref, y=y, xanchor="left",
+    note = dict(text=label, xref="paper", x=1 if right else 0, yref=yref,
+                y=math.log10(y) if log else y, xanchor="right" if right else "left",
                 yanchor="bottom", showarrow=False, font=dict(size=12, color=color))
+    return shape, note
+
+
+def vline(x: float, label: str, color: str, *, log: bool = False) -> tuple[dict, dict]:
+    """A dashed vertical line over the plot with its label just above it (see `hline` for
+    `log`)."""
+    shape = dict(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
+                 line=dict(color=color, dash="dash", width=2))
+    note = dict(text=label, xref="x", x=math.log10(x) if log else x, yref="paper", y=1.0,
+                xanchor="center", yanchor="bottom", showarrow=False,
+                font=dict(size=12, color=color))
     return shape, note
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from app.figures.theme import PALETTE, themed
+from app.figures.theme import PALETTE, add_marks, hline, themed
 
 METRICS = {
     "params": ("Parameters", "parameters"),
@@ -20,12 +20,29 @@ def _human(x: float) -> str:
     return f"{x:.3g}"
 
 
+def label_positions(rows: list[dict], metric: str) -> dict[str, str]:
+    """Each model's label above its marker, unless it sits lower than the model drawn just
+    before it in the same year, or at about its height with that label above: then below,
+    so that neighbours' names do not collide."""
+    positions, previous = {}, {}
+    for r in sorted(rows, key=lambda r: r["year"] + r["offset"]):
+        before = previous.get(r["year"])
+        below = before is not None and (
+            r[metric] < before[metric]
+            or (positions[before["model"]] == "top center" and r[metric] < 1.6 * before[metric])
+        )
+        positions[r["model"]] = "bottom center" if below else "top center"
+        previous[r["year"]] = r
+    return positions
+
+
 def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
     """One marker per model at (year, metric) on a log axis, coloured by organisation.
 
     `rows` carry model, organization, year, params, training_tokens, tokens_per_param, source.
     """
     title, unit = METRICS[metric]
+    positions = label_positions(rows, metric)
     orgs = sorted({r["organization"] for r in rows})
     fig = go.Figure()
     for i, org in enumerate(orgs):
@@ -37,7 +54,7 @@ def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
                 mode="markers+text",
                 name=org,
                 text=[r["model"] for r in group],
-                textposition="top center",
+                textposition=[positions[r["model"]] for r in group],
                 textfont=dict(size=11),
                 marker=dict(
                     size=11, color=PALETTE[i % len(PALETTE)], line=dict(width=1, color="#fff")
@@ -62,15 +79,16 @@ def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
             )
         )
     fig.update_yaxes(type="log", title_text=f"{title} (log scale)")
-    fig.update_xaxes(title_text="Year published", dtick=1)
+    years = [r["year"] for r in rows]
+    # each year spans [year, year + 1): room on the right for the last year's labels
+    fig.update_xaxes(
+        title_text="Year published",
+        tickvals=sorted(set(years)),
+        range=[min(years) - 0.1, max(years) + 1.25],
+    )
     if metric == "tokens_per_param":
         # Hoffmann et al. 2022: about 20 tokens per parameter is compute-optimal.
-        fig.add_hline(
-            y=20,
-            line_dash="dot",
-            line_color="#198754",
-            annotation_text="≈20 tokens/parameter: compute-optimal (Chinchilla)",
-            annotation_position="bottom right",
-        )
+        label = "≈20 tokens/parameter: compute-optimal (Chinchilla)"
+        add_marks(fig, *hline(20, label, "#198754", log=True))
     fig.update_layout(legend_title_text="", margin=dict(t=70))
     return themed(fig, title=f"{title} of landmark models, by year", height=460)

@@ -31,9 +31,9 @@ from app.figures.theme import (
     PALETTE,
     PRIMARY,
     add_marks,
-    hline,
     message_figure,
     themed,
+    vline,
 )
 from app.validation import InputError, parse_number
 
@@ -181,17 +181,7 @@ def datasets_figure(needed: float) -> go.Figure:
             hovertemplate="<b>%{y}</b>: %{text} tokens<br>%{customdata}<extra></extra>",
         )
     )
-    shape, note = hline(0, "", PALETTE[3])  # reused as a vertical line below
-    shape.update(type="line", xref="x", x0=needed, x1=needed, yref="paper", y0=0, y1=1)
-    note.update(
-        text=f"your model needs {human_count(needed)}",
-        xref="x",
-        x=needed,
-        yref="paper",
-        y=1.02,
-        xanchor="center",
-    )
-    add_marks(fig, shape, note)
+    add_marks(fig, *vline(needed, f"your model needs {human_count(needed)}", PALETTE[3], log=True))
     fig.update_xaxes(type="log", title_text="Tokens (log scale)")
     return themed(fig, title="Open datasets: big enough (dark) or not", height=320)
 

@@ -17,8 +17,8 @@ LAB = "model_timeline"
 
 
 def timeline_rows() -> list[dict]:
-    """The landmark table with tokens per parameter, and a small x offset so that models
-    published in the same year do not sit on top of each other."""
+    """The landmark table with tokens per parameter, an x offset inside the year (the year
+    tick marks its start) so that models of one year do not sit on top of each other."""
     rows, seen = [], {}
     for r in get_content().landmark_models:
         k = seen.get(r["year"], 0)
@@ -27,7 +27,7 @@ def timeline_rows() -> list[dict]:
             {
                 **r,
                 "tokens_per_param": r["training_tokens"] / r["params"],
-                "offset": (k % 3 - 1) * 0.18,
+                "offset": 0.12 + (k % 4) * 0.25,
             }
         )
     return rows
