@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.units import scientific
+
 
 class InputError(ValueError):
     """A learner's input that cannot be used; str(err) is shown to them as is."""
@@ -37,9 +39,8 @@ def parse_number(
     Accepts ints, floats and numeric strings ("1e21", " 7 ", "1_000"); rejects empty,
     non-numeric, NaN/inf, out-of-range and (when `integer`) fractional values.
     """
-    unit_text = f" {unit}" if unit else ""
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-        raise InputError(f"{label}: please enter a value.")
+        raise InputError(f"{label}: please enter a number.")
     if isinstance(raw, bool):
         raise InputError(f"{label}: expected a number.")
     if isinstance(raw, (int, float)):
@@ -56,9 +57,9 @@ def parse_number(
             raise InputError(f"{label}: must be a whole number.")
         value = int(value)
     if minimum is not None and value < minimum:
-        raise InputError(f"{label}: must be at least {_fmt(minimum)}{unit_text}.")
+        raise InputError(f"{label}: must be at least {_amount(minimum, unit)}.")
     if maximum is not None and value > maximum:
-        raise InputError(f"{label}: must be at most {_fmt(maximum)}{unit_text}.")
+        raise InputError(f"{label}: must be at most {_amount(maximum, unit)}.")
     return value
 
 
@@ -70,6 +71,19 @@ def parse_choice(raw: Any, label: str, choices: list[str] | tuple[str, ...]) -> 
 
 
 def _fmt(x: float) -> str:
+    """A limit as a person writes it: 1,000,000 up to a billion, then 10¹⁵ style (a float
+    like 1e31 has no exact digits worth printing)."""
+    if abs(x) >= 1e9:
+        return scientific(x)
     if float(x).is_integer():
         return f"{int(x):,}"
     return f"{x:g}"
+
+
+def _amount(x: float, unit: str) -> str:
+    """A limit with its unit: '$1,000', '1 token', '5 tokens', '80 GB'."""
+    if unit == "$":
+        return f"${_fmt(x)}"
+    if x == 1 and unit.endswith("s") and not unit.endswith("ss"):
+        unit = unit[:-1]
+    return f"{_fmt(x)} {unit}" if unit else _fmt(x)

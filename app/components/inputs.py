@@ -25,7 +25,7 @@ def number_field(
     `min`, `max` and `step` document the range; they are enforced only on the server, by
     `app.validation.parse_number`, which says what is wrong. They are deliberately not
     given to the browser: a value outside a browser's min/max/step counts as invalid and
-    reaches Dash as empty, so the learner would read "please enter a value" instead of
+    reaches Dash as empty, so the learner would read "please enter a number" instead of
     "must be at most 4". `debounce` means the value is sent on blur/Enter.
     """
     del min, max, step  # see above: the server checks them, with a sentence

@@ -45,7 +45,7 @@ TARGET_LABELS = {
 SHOW = {}
 HIDE = {"display": "none"}
 # The number fields carry no browser min/max: a browser sends nothing for a value outside
-# them, and the learner would read "please enter a value" instead of what the limit is.
+# them, and the learner would read "please enter a number" instead of what the limit is.
 
 
 def _question_options() -> list[dict]:

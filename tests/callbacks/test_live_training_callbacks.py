@@ -35,7 +35,7 @@ def test_the_estimate_counts_the_models_parameters_and_work():
     [
         ({"d_model": 100, "n_heads": "8"}, "Width 100 must split evenly into 8 heads."),
         ({"n_layers": 9}, "Layers: must be at most 4."),
-        ({"steps": None}, "Steps: please enter a value."),
+        ({"steps": None}, "Steps: please enter a number."),
         ({"steps": settings.job_max_steps + 1}, "Steps: must be at most"),
         ({"lr": "fast"}, "Learning rate: 'fast' is not a number."),
         ({"warmup_steps": 500, "steps": 100}, "Warmup steps: must be at most 100."),

@@ -52,7 +52,7 @@ def test_full_fine_tuning_of_the_last_block_counts_one_block_and_the_final_norm(
         ({"targets": ["gate"]}, "LoRA: choose weight matrices from the list."),
         ({"method": "<script>"}, "Method: choose one of lora, full."),
         ({"method": "full", "scope": "embeddings"}, "Weights to train: choose one of"),
-        ({"steps": None}, "Steps: please enter a value."),
+        ({"steps": None}, "Steps: please enter a number."),
         ({"steps": settings.job_max_steps + 1}, "Steps: must be at most"),
         ({"lr": "fast"}, "Learning rate: 'fast' is not a number."),
         ({"lr": 0}, "Learning rate: must be at least"),

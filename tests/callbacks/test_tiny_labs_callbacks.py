@@ -202,7 +202,7 @@ def test_the_memory_table_uses_the_kv_formula_for_both_models():
     [
         ({"temperature": "hot"}, "Temperature: 'hot' is not a number."),
         ({"temperature": -1}, "Temperature: must be at least 0."),
-        ({"temperature": None}, "Temperature: please enter a value."),
+        ({"temperature": None}, "Temperature: please enter a number."),
         ({"top_k": 2.5}, "Top-k: must be a whole number."),
         ({"top_k": -3}, "Top-k: must be at least 0."),
         ({"top_p": 0}, "Top-p: must be above 0"),
