@@ -7,6 +7,7 @@ nothing to draw (bad input, no runs yet).
 from __future__ import annotations
 
 import math
+import textwrap
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -51,10 +52,11 @@ def themed(fig: go.Figure, *, title: str | None = None, height: int = 360) -> go
 
 
 def message_figure(message: str, *, height: int = 300) -> go.Figure:
-    """An empty chart that says why it is empty, instead of a blank box."""
+    """An empty chart that says why it is empty, instead of a blank box. The message is
+    wrapped into short lines so that it fits a phone's width too."""
     fig = go.Figure()
     fig.add_annotation(
-        text=message,
+        text="<br>".join(textwrap.wrap(message, 42)),
         showarrow=False,
         x=0.5,
         y=0.5,

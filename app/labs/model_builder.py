@@ -242,7 +242,7 @@ def analyse(*raw):
     try:
         cfg = read_config(dict(zip(FIELDS, raw, strict=True)))
     except InputError as err:
-        return None, message_figure("Fix the highlighted input to see the breakdown."), (
+        return None, message_figure("Fix the input named above to see the breakdown."), (
             field_error(str(err))
         ), no_update
     name = matching_preset(cfg) or "Custom model"

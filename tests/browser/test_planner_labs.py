@@ -39,7 +39,7 @@ def test_inconsistent_shapes_get_a_message_not_a_broken_chart(br, app_url):
     br.wait_for_contains_text("#model_builder-total", "billion", timeout=20)
     type_into(br, "#model_builder-n_heads", "7")
     br.wait_for_contains_text("#model_builder-error", "must divide d_model", timeout=10)
-    assert "Fix the highlighted input" in br.find_element("#model_builder-chart").text
+    assert "Fix the input named above" in br.find_element("#model_builder-chart").text
     type_into(br, "#model_builder-n_heads", "32")
     br.wait_for_contains_text("#model_builder-total", "6.74 billion", timeout=10)
     assert br.find_element("#model_builder-error").text == ""
