@@ -5,7 +5,7 @@ Dash wiring."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, html
+from dash import Input, Output, State, callback, html, no_update
 
 
 def job_controls(lab: str, start_label: str) -> list:
@@ -66,3 +66,31 @@ def progress_bar_state(done: int, total: int, elapsed_s: float) -> tuple[int, st
     eta = elapsed_s / done * (total - done) if done else 0.0
     label = f"step {done:,} / {total:,}" + (f" · about {eta:.0f} s left" if done < total else "")
     return round(100 * done / total) if total else 0, label
+
+
+def cancelled_label(label: str | None) -> str:
+    """The bar's label once a job is cancelled: 'step 256 / 2,000 · about 72 s left' →
+    'cancelled at step 256 / 2,000'."""
+    head = (label if isinstance(label, str) else "").split(" · ")[0].strip()
+    return f"cancelled at {head}" if head else "cancelled"
+
+
+def on_cancel(lab: str, note: str):
+    """Register the callback that answers Cancel. Dash stops the job by ending its
+    process, so the job itself returns nothing: without this the bar would stay frozen at
+    'about 72 s left'. The bar says where the job stopped and `{lab}-result` says `note`."""
+
+    @callback(
+        Output(f"{lab}-progress", "label", allow_duplicate=True),
+        Output(f"{lab}-result", "children", allow_duplicate=True),
+        Input(f"{lab}-cancel", "n_clicks"),
+        State(f"{lab}-progress", "label"),
+        prevent_initial_call=True,
+    )
+    def cancelled(n_clicks, label):
+        if not n_clicks:
+            return no_update, no_update
+        alert = dbc.Alert(note, color="secondary", className="py-2 small", id=f"{lab}-cancelled")
+        return cancelled_label(label), alert
+
+    return cancelled

@@ -11,6 +11,7 @@ from app.components.inputs import field_error, number_field, select_field
 from app.components.job_controls import (
     job_callback_options,
     job_controls,
+    on_cancel,
     progress_bar_state,
 )
 from app.components.lab_card import formula_note, lab_card, stat
@@ -439,3 +440,10 @@ def show_runs(runs, _mounted=None):
 )
 def clear_runs(n_clicks):
     return [] if n_clicks else no_update
+
+
+cancelled = on_cancel(
+    LAB,
+    "You cancelled this run: it stopped where the bar shows, and it is not kept "
+    "or added to your runs. Press Start to train again.",
+)

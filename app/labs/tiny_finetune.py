@@ -13,6 +13,7 @@ from app.components.inputs import field_error, number_field, select_field
 from app.components.job_controls import (
     job_callback_options,
     job_controls,
+    on_cancel,
 )
 from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_trained_runs, tiny_model_select
@@ -347,3 +348,9 @@ def start(set_progress, n_clicks, *values):
 
 
 fill_models = follow_trained_runs(f"{LAB}-model")
+
+cancelled = on_cancel(
+    LAB,
+    "You cancelled this run: it stopped where the bar shows, and nothing from it "
+    "is kept. Press Start to fine-tune again.",
+)

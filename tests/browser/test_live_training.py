@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.browser.conftest import attribute_of, click, console_errors
+from tests.browser.conftest import attribute_of, click, console_errors, text_of
 
 
 def _set(br, field, value):
@@ -70,6 +70,9 @@ def test_cancel_stops_a_run_and_gives_the_controls_back(br, app_url):
     stopped_at = _progress(br)
     time.sleep(1.5)
     assert _progress(br) == stopped_at < 100  # nothing is still training behind the page
+    # the page says so: the bar where it stopped (no time left to wait for), and a note
+    assert text_of(br, "#live_training-progress").startswith("cancelled at step")
+    assert "You cancelled this run" in text_of(br, "#live_training-result")
     assert console_errors(br) == []
 
 

@@ -82,6 +82,9 @@ def test_cancel_stops_a_fine_tune_and_gives_the_controls_back(br, app_url):
     stopped_at = _progress(br)
     time.sleep(1.5)
     assert _progress(br) == stopped_at < 100  # nothing is still training behind the page
+    # the page says so: the bar where it stopped (no time left to wait for), and a note
+    assert text_of(br, f"#{LAB}-progress").startswith("cancelled at step")
+    assert "You cancelled this run" in text_of(br, f"#{LAB}-result")
     assert console_errors(br) == []
 
 

@@ -183,3 +183,11 @@ def test_a_finished_run_joins_the_kept_runs_and_nothing_else_changes_them():
 def test_clear_empties_the_runs():
     assert live_training.clear_runs(1) == []
     assert live_training.clear_runs(None) is no_update
+
+
+def test_cancel_says_where_the_run_stopped_and_that_nothing_is_kept():
+    label, note = live_training.cancelled(1, "step 256 / 2,000 · about 72 s left")
+    assert label == "cancelled at step 256 / 2,000"
+    assert "not kept" in note.children
+    assert live_training.cancelled(1, None)[0] == "cancelled"  # cancelled before any step
+    assert live_training.cancelled(None, "step 1 / 2")[0] is no_update
