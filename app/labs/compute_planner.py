@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.components.inputs import field_error, number_field, select_field
 from app.components.lab_card import formula_note, lab_card, stat
@@ -117,8 +117,36 @@ def layout():
         sources=[
             ("Hoffmann et al. 2022 (Chinchilla)", "https://arxiv.org/abs/2203.15556"),
             ("Kaplan et al. 2020", "https://arxiv.org/abs/2001.08361"),
+            ("Besiroglu et al. 2024 (Chinchilla replication)", "https://arxiv.org/abs/2404.10102"),
         ],
     )
+
+
+def plan_note(ratio: float, above_minimum: float, n_fit: float) -> list:
+    """What the plan means. `ratio`: its tokens over Table 3's compute-optimal tokens for
+    its size; `above_minimum`: its predicted loss minus the loss curve's minimum."""
+    if ratio > 1.5:
+        verdict = (
+            f"This model sees {ratio:,.1f}× the tokens that would be compute-optimal for its "
+            "size (Table 3). By that rule the same compute would reach a lower loss with a "
+            "bigger model, but the smaller one is cheaper to serve for ever after (Llama 3 8B: "
+            "about 90×)."
+        )
+    elif ratio < 1 / 1.5:
+        verdict = (
+            f"This model sees only {ratio:.2f}× its compute-optimal tokens (Table 3): it is "
+            "too big for the budget, and a smaller model trained longer would do better."
+        )
+    else:
+        verdict = "This is close to compute-optimal by Table 3: about 20 tokens per parameter."
+    fit = (
+        f" The loss fit predicts {above_minimum:.3f} above its own minimum (the diamond, at "
+        f"{human_count(n_fit)} parameters). That minimum sits at a smaller model than Table 3 "
+        "says: the paper's loss fit (eq. 10) disagrees with its other two methods. Besiroglu "
+        "et al. 2024 refitted the same data and got sizes that agree with Table 3, so trust "
+        "the table for sizes and the curve for its shape."
+    )
+    return [verdict, fit]
 
 
 def plan(unit, budget, mode, shrink, choice, selected, gpu_name, n_gpus, mfu_pct, price):
@@ -167,18 +195,9 @@ def plan(unit, budget, mode, shrink, choice, selected, gpu_name, n_gpus, mfu_pct
         stat("Cost", f"${human_count(cost)}", id=f"{LAB}-cost",
              hint=f"at ${price:,.2f}/GPU-hour ({gpu.price_date})"),
     ]
-    ratio = d / optimal_tokens
-    if ratio > 1.5:
-        note = (f"This model sees {ratio:,.1f}× the tokens that would be compute-optimal for "
-                "its size. Training costs more than needed for this loss, but the smaller "
-                "model is cheaper to serve for ever after (Llama 3 8B: about 90×).")
-    elif ratio < 1 / 1.5:
-        note = (f"This model sees only {ratio:.2f}× its compute-optimal tokens: it is too big "
-                "for the budget, and a smaller model trained longer would reach a lower loss.")
-    else:
-        note = "This is close to compute-optimal: about 20 tokens per parameter."
-    curves = [(c, isoflop_curve(c)) for c in (compute / 10, compute, compute * 10)]
     n_fit, d_fit = parametric_optimum(compute)
+    note = plan_note(d / optimal_tokens, loss - chinchilla_loss(n_fit, d_fit), n_fit)
+    curves = [(c, isoflop_curve(c)) for c in (compute / 10, compute, compute * 10)]
     points = [
         {"label": "Your plan", "params": n, "tokens": d, "loss": loss, "symbol": "star"},
         {"label": "Minimum of the loss fit", "params": n_fit, "tokens": d_fit,
@@ -223,3 +242,29 @@ def update(unit, budget, mode, shrink, choice, gpu, n_gpus, mfu, price, selected
         return None, None, message_figure("Fix the input above to see the plan."), (
             field_error(str(err)))
     return stats, note, fig, None
+
+
+DEFAULT_BUDGETS = {"flops": 5.76e23, "gpu_hours": 1e6}  # Gopher's budget; a big 2024 run
+
+
+@callback(
+    Output(f"{LAB}-budget", "value"),
+    Input(f"{LAB}-unit", "value"),
+    State(f"{LAB}-budget", "value"),
+    State(f"{LAB}-gpu", "value"),
+    State(f"{LAB}-mfu", "value"),
+    prevent_initial_call=True,
+)
+def convert_budget(unit, budget, gpu_name, mfu_pct):
+    """Switching FLOPs ↔ GPU-hours keeps the same budget, in the new unit (3 digits)."""
+    if unit not in UNITS:
+        return no_update
+    try:
+        gpu = get_gpu(parse_choice(gpu_name, "GPU", [g.name for g in list_gpus()]))
+        mfu = parse_number(mfu_pct, "MFU", minimum=1, maximum=100) / 100
+        value = parse_number(budget, "Compute budget", minimum=1e-300)
+    except InputError:
+        return DEFAULT_BUDGETS[unit]
+    flops_per_hour = 3600 * gpu.bf16_tflops * 1e12 * mfu
+    converted = value / flops_per_hour if unit == "gpu_hours" else value * flops_per_hour
+    return float(f"{converted:.3g}")

@@ -159,13 +159,25 @@ def test_compute_planner_gives_chinchilla_sizes_for_gophers_budget():
     assert error is None
     assert values["Parameters"] == "67.8 billion"  # Hoffmann et al. 2022, Table 3 fit
     assert values["Training tokens"] == "1.42 trillion"
-    assert "compute-optimal" in note
+    assert "close to compute-optimal by Table 3" in " ".join(note)
 
 
 def test_compute_planner_flags_over_training_of_a_chosen_model():
     stats, note, fig, error = compute(mode="fixed", budget=1e24)
-    assert "tokens that would be compute-optimal" in note
+    assert "tokens that would be compute-optimal" in " ".join(note)
     assert stat_values(stats)["Parameters"] == "8.03 billion"
+
+
+def test_compute_planner_explains_why_the_loss_curve_minimum_is_a_smaller_model():
+    """Reviewers caught the plan sitting right of its own curve's minimum with no word of
+    why: Hoffmann et al.'s eq. 10 fit disagrees with their Table 3 (Besiroglu et al. 2024)."""
+    for mode in ("optimal", "overtrain"):
+        stats, note, fig, error = compute(mode=mode)
+        text = " ".join(note)
+        assert "above its own minimum" in text and "Besiroglu" in text
+        assert "costs more than needed" not in text
+    minimum = next(t for t in fig.data if t.name == "Minimum of the loss fit")
+    assert minimum.x[0] < 67.8e9  # the eq. 10 minimum: a smaller model than Table 3's
 
 
 @pytest.mark.parametrize(
@@ -334,3 +346,16 @@ def test_dedup_explorer_flags_a_one_word_edit_but_not_a_rewrite():
     ]:
         *_, error = d.compare(*args)
         assert message in error_text(error)
+
+
+def test_switching_the_budget_unit_converts_the_budget_instead_of_refusing_it():
+    from app.labs import compute_planner
+
+    hours = compute_planner.convert_budget("gpu_hours", 5.76e23, "H100 SXM", 40)
+    # 5.76e23 FLOPs / (3600 s × 989 TFLOP/s × 0.4) = 404,000 H100-hours
+    assert hours == pytest.approx(404_000, rel=1e-3)
+    back = compute_planner.convert_budget("flops", hours, "H100 SXM", 40)
+    assert back == pytest.approx(5.76e23, rel=1e-2)
+    assert compute_planner.convert_budget("gpu_hours", "abc", "H100 SXM", 40) == 1e6
+    stats, note, fig, error = compute(unit="gpu_hours", budget=hours)
+    assert error is None and stat_values(stats)["Parameters"] == "67.8 billion"
