@@ -39,7 +39,7 @@ def memory_bars_figure(
             textposition="top center", showlegend=False, hoverinfo="skip",
         )
     )
-    marks = [*hline(capacity_bytes / 1e9, capacity_label, PALETTE[3])]
+    marks = [*hline(capacity_bytes / 1e9, capacity_label, PALETTE[3], right=True)]
     if highlight in labels:
         i = labels.index(highlight)
         marks += vband(i - 0.5, i + 0.5, "#3459e6", 0.07)

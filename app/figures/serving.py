@@ -27,7 +27,9 @@ def serving_figure(batches: list[int], weights: float, kv_per_seq: float,
                    hovertemplate="≤ %{y:,.0f} tokens/s<extra>batch %{x}</extra>",
                    yaxis="y2"),
     )
-    marks = [*hline(capacity / 1e9, f"usable memory: {human_bytes(capacity)}", PALETTE[3])]
+    marks = [*hline(
+        capacity / 1e9, f"usable memory: {human_bytes(capacity)}", PALETTE[3], right=True
+    )]
     if str(chosen) in x:
         i = x.index(str(chosen))
         marks += vband(i - 0.5, i + 0.5, "#3459e6", 0.08)

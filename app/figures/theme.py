@@ -81,7 +81,8 @@ def hline(
                  line=dict(color=color, dash="dash", width=2))
     note = dict(text=label, xref="paper", x=1 if right else 0, yref=yref,
                 y=math.log10(y) if log else y, xanchor="right" if right else "left",
-                yanchor="bottom", showarrow=False, font=dict(size=12, color=color))
+                yanchor="bottom", showarrow=False, font=dict(size=12, color=color),
+                bgcolor="rgba(255,255,255,0.85)")  # readable over bars and lines
     return shape, note
 
 

@@ -38,7 +38,9 @@ def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go
     )
     add_marks(
         fig,
-        *hline(random_loss, f"random guessing: ln(vocab) = {random_loss:.2f}", PALETTE[3]),
+        *hline(
+            random_loss, f"random guessing: ln(vocab) = {random_loss:.2f}", PALETTE[3], right=True
+        ),
         *hline(unigram_loss, f"letter frequencies only: {unigram_loss:.2f}", PALETTE[1]),
     )
     finite = [v for v in history["train_loss"] if math.isfinite(v)]

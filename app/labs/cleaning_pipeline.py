@@ -284,11 +284,13 @@ def funnel_data(result) -> list[list]:
 
 def progress_view(funnel, fraction: float, elapsed_s: float):
     """(bar value, bar label, funnel so far, live line) for one progress report."""
-    last = funnel[-1]
+    first, last = funnel[0], funnel[-1]
     label = f"{fraction:.0%} · {elapsed_s:.1f} s"
-    live = html.Span(
-        f"After {last.name.lower()}: {last.docs:,} pages left", className="small text-muted"
-    )
+    if fraction >= 1:
+        text = f"Finished in {elapsed_s:.1f} s: {last.docs:,} of {first.docs:,} pages kept."
+    else:
+        text = f"After {last.name.lower()}: {last.docs:,} pages left"
+    live = html.Span(text, className="small text-muted")
     return round(100 * fraction), label, funnel_so_far(funnel), live
 
 
@@ -321,6 +323,7 @@ def run(set_progress, n_clicks, steps, min_words, symbol_ratio, dup_lines, n_gra
         config = parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
     except InputError as err:
         fig = message_figure("Fix the setting above, then run again.")
+        set_progress((0, "", fig, None))  # no stale "finished" line beside the error
         return fig, None, None, None, None, no_update, field_error(str(err))
     result = cached_result(config)
     if result is None:

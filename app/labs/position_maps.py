@@ -15,7 +15,7 @@ from app.validation import InputError, parse_choice, parse_number
 
 LAB = "position_maps"
 SENTENCE = ["The", "cat", "sat", "on", "the", "mat", "because", "it", "was", "tired"]
-KINDS = {"sinusoidal": "Sinusoidal (GPT, original transformer)", "rope": "RoPE (Llama, Mistral)"}
+KINDS = {"sinusoidal": "Sinusoidal (original Transformer)", "rope": "RoPE (Llama, Mistral)"}
 
 
 def layout():

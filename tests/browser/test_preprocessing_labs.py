@@ -37,7 +37,7 @@ def test_running_the_pipeline_shows_the_funnel_and_the_scores(br, app_url):
     assert float(recall.rstrip("%")) < 90
     # the run was a job: its bar ends full, the controls come back, Cancel is off again
     until(lambda: attribute_of(br, f"{LAB}-progress .progress-bar", "aria-valuenow") == "100", 10)
-    assert "pages left" in text_of(br, f"{LAB}-live")
+    assert "pages kept" in text_of(br, f"{LAB}-live")
     until(lambda: br.find_element(f"{LAB}-start").is_enabled(), 10)
     assert not br.find_element(f"{LAB}-cancel").is_enabled()
 

@@ -118,7 +118,7 @@ def test_a_new_setting_reports_the_funnel_growing_step_by_step():
     assert percents == sorted(percents) and percents[0] < 100 and percents[-1] == 100
     bars = [len(r[2].data[0].y) for r in reports]
     assert bars[0] == 2 and bars[-1] == 7  # raw crawl + one step, ... all seven
-    assert "pages left" in texts(reports[-1][3])
+    assert "pages left" in texts(reports[0][3]) and "pages kept" in texts(reports[-1][3])
 
 
 def test_a_run_seen_before_needs_no_job_slot_but_a_new_one_waits_for_one(monkeypatch):
@@ -187,7 +187,9 @@ def test_a_missing_or_tampered_summary_asks_for_a_run(summary):
     ],
 )
 def test_bad_settings_get_a_message_not_an_exception(changes, message):
-    fig, stats, labels, clusters, summary, funnel, error = run(**changes)
+    reports = []
+    fig, stats, labels, clusters, summary, funnel, error = run(reports, **changes)
+    assert reports == [(0, "", fig, None)]  # the last run's status line is cleared
     assert message in error_text(error)
     assert is_message_figure(fig) and stats is None and summary is None
 
