@@ -85,8 +85,20 @@ def check_quiz(_n, answers):
     for ok, text in results:
         color = "secondary" if ok is None else ("success" if ok else "danger")
         feedback.append(html.Div(text, className=f"small text-{color} mt-1"))
-    total = len(results)
-    return feedback, html.Strong(f"You got {correct} of {total} right.")
+    return feedback, score_text(correct, results)
+
+
+def score_text(correct: int, results: list) -> html.Strong:
+    """The score once every question has an answer; until then, how many are left."""
+    left = sum(ok is None for ok, _ in results)
+    if left == len(results):
+        return html.Strong("Pick an answer to each question, then check.")
+    if left:
+        return html.Strong(
+            f"{correct} of {len(results) - left} answered so far are right; "
+            f"{left} question{'s' if left > 1 else ''} still to answer."
+        )
+    return html.Strong(f"You got {correct} of {len(results)} right.")
 
 
 @callback(

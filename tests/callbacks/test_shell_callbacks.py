@@ -91,6 +91,19 @@ def test_quiz_grading_counts_right_answers_and_explains_each():
     assert all(ok for ok, _ in results[1:])
 
 
+def test_the_quiz_score_waits_for_every_answer():
+    stage = next(s for s in get_content().stages if len(s.quiz) >= 2)
+    n = len(stage.quiz)
+    _, results = quiz.grade(stage.slug, [None] * n)
+    assert quiz.score_text(0, results).children == "Pick an answer to each question, then check."
+    first_only = [stage.quiz[0].answer] + [None] * (n - 1)
+    correct, results = quiz.grade(stage.slug, first_only)
+    text = quiz.score_text(correct, results).children
+    assert text.startswith("1 of 1 answered so far are right") and f"{n - 1} question" in text
+    correct, results = quiz.grade(stage.slug, [q.answer for q in stage.quiz])
+    assert quiz.score_text(correct, results).children == f"You got {n} of {n} right."
+
+
 def test_an_incomplete_quiz_attempt_is_not_recorded():
     stage = next(s for s in get_content().stages if s.quiz)
     answers = [None] * len(stage.quiz)
