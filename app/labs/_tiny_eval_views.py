@@ -101,10 +101,10 @@ def notes_view(m: Measurement):
     stride = default_stride(m.context)
     notes = [
         html.P(
-            f"Each character is scored given the characters before it, up to the model's "
-            f"{m.context}-character window (in a longer text, at least "
-            f"{m.context - stride + 1} of them). The first one is predicted after a blank "
-            "line, as at the start of every paragraph the model trained on.",
+            f"Each character is scored on what comes before it: the model sees at most "
+            f"{m.context} characters back (deep into a long text, between "
+            f"{m.context - stride + 1} and {m.context}). The first one is predicted after a "
+            "blank line, as at the start of every paragraph the model trained on.",
             className="mb-1 mt-2",
         )
     ]
@@ -156,7 +156,11 @@ def stats_view(m: Measurement, val: float) -> list:
             "Perplexity",
             ppl(m.perplexity),
             id=f"{LAB}-perplexity",
-            hint="as unsure as choosing among this many characters",
+            hint=(
+                "as unsure as choosing among this many characters"
+                if m.perplexity <= m.vocab_size
+                else f"worse than choosing among all {m.vocab_size} at random"
+            ),
         ),
         stat(
             "Held-out guide text",
@@ -167,7 +171,7 @@ def stats_view(m: Measurement, val: float) -> list:
         stat(
             "Letter frequencies only",
             f"{m.unigram_nats:.2f}",
-            hint=f"unigram baseline; perplexity {ppl(perplexity(m.unigram_nats))}",
+            hint=f"on your text; perplexity {ppl(perplexity(m.unigram_nats))}",
         ),
         stat(
             "Random guessing",
@@ -189,7 +193,7 @@ def comparison_rows(m: Measurement, val: float) -> list[tuple[str, float, str]]:
         (
             "Letter frequencies only",
             m.unigram_nats,
-            "knows only how common each character is in the training text",
+            "on your text, knowing only how common each character is in the training text",
         ),
         ("Random guessing", m.uniform_nats, f"every one of {m.vocab_size} characters equally"),
     ]

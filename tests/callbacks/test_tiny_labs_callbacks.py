@@ -227,3 +227,17 @@ def test_bad_settings_get_a_sentence(changes, message):
 def test_a_prompt_with_unknown_characters_is_explained():
     *_, about, error = tiny_generate.preview(*form(prompt="Café "))
     assert error is None and "'é'" in str(about)
+
+
+def test_a_perplexity_above_the_vocabulary_is_not_called_a_choice_among_that_many():
+    from app.labs._tiny_eval_views import stats_view
+
+    def perplexity_hint(text):
+        m = text_measure.measure_text(PRETRAINED, text)[1]
+        tile = next(t for t in stats_view(m, 1.5) if t.children[0].children == "Perplexity")
+        return m, tile.children[2].children
+
+    m, hint = perplexity_hint(text_measure.sample_text("random"))
+    assert m.perplexity > m.vocab_size and f"worse than choosing among all {m.vocab_size}" in hint
+    m, hint = perplexity_hint(text_measure.sample_text("guide"))
+    assert "as unsure as choosing among this many characters" in hint
