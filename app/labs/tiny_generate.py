@@ -256,10 +256,8 @@ def run(n_clicks, *values):
     try:
         req = parse_request(*values)
         loaded = resolve(req.model)
-    except InputError as err:
-        return field_error(str(err)), None
-    except (OSError, ValueError) as err:
-        return field_error(f"The model could not be loaded: {err}"), None
+    except (InputError, OSError, ValueError):  # the message is already shown above
+        return html.P("Fix the setting named above, then generate.", className="small"), None
     g = generate(loaded, req)
     output = html.Pre(
         [html.Span(req.prompt, className="text-muted"), html.Strong(g.text)],

@@ -221,7 +221,7 @@ def test_bad_settings_get_a_sentence(changes, message):
     assert message in error_text(error)
     assert is_message_figure(figure)
     output, speed = tiny_generate.run(1, *form(**changes))
-    assert message in error_text(output) and speed is None
+    assert output.children == "Fix the setting named above, then generate." and speed is None
 
 
 def test_a_prompt_with_unknown_characters_is_explained():
