@@ -75,6 +75,10 @@ def plan_serving(
         raise ValueError(f"Weight format must be one of {', '.join(WEIGHT_FORMATS)}.")
     if context < 1 or batch < 1 or n_gpus < 1:
         raise ValueError("Context, batch and GPU count must be at least 1.")
+    if cfg.n_heads % n_gpus:  # the same rule as training's tensor parallelism (memory.py)
+        raise ValueError(
+            f"Tensor parallel size ({n_gpus} GPUs) must divide the heads ({cfg.n_heads})."
+        )
     bits, group = WEIGHT_FORMATS[weight_format]
     weights = weights_bytes(count_params(cfg).total, bits, group)
     kv_seq = kv_cache_bytes(cfg, context, 1, kv_bytes_per_value)

@@ -9,9 +9,9 @@ from app.figures.theme import PALETTE, add_marks, hline, themed, vband
 
 
 def serving_figure(batches: list[int], weights: float, kv_per_seq: float,
-                   tokens_per_s: list[float], capacity: float, chosen: int) -> go.Figure:
+                   tokens_per_s: list[float | None], capacity: float, chosen: int) -> go.Figure:
     """Stacked weights + KV cache (GB) per batch size, and total decode tokens/s on a
-    second axis."""
+    second axis (None for a batch that does not fit: the line stops there)."""
     fig = go.Figure()  # a second y axis by hand: make_subplots costs ~20 ms per call
     x = [str(b) for b in batches]
     fig.add_trace(go.Bar(x=x, y=[weights / 1e9] * len(batches), name="Weights",
@@ -38,7 +38,7 @@ def serving_figure(batches: list[int], weights: float, kv_per_seq: float,
     fig.update_xaxes(title_text="Batch (sequences decoded together)", type="category")
     fig.update_layout(
         yaxis=dict(title_text="Memory (GB)", rangemode="tozero"),
-        yaxis2=dict(title_text="Tokens/s", overlaying="y", side="right", showgrid=False,
-                    rangemode="tozero"),
+        yaxis2=dict(title_text="Tokens/s (batches that fit)", overlaying="y", side="right",
+                    showgrid=False, rangemode="tozero", tickmode="auto", nticks=6),
     )
     return themed(fig, title="Memory and decode speed by batch size", height=420)

@@ -93,9 +93,16 @@ def plan(choice, selected, fmt, gpu_name, n_gpus, context, batch, reserve):
     common = dict(weight_format=fmt, context=context, n_gpus=n_gpus,
                   gpu_memory_gb=gpu.memory_gb, gpu_bandwidth_tbs=gpu.bandwidth_tbs,
                   reserve_fraction=reserve)
+    if cfg.n_heads % n_gpus:
+        raise InputError(
+            f"GPUs: the weights are split by attention heads (tensor parallel), so the GPU "
+            f"count must divide {name}'s {cfg.n_heads} heads (1, 2, 4, 8, …)."
+        )
     p = plan_serving(cfg, batch=batch, **common)
     batches = sorted(set(BATCHES) | {batch})
-    speeds = [plan_serving(cfg, batch=b, **common).decode_tokens_per_second for b in batches]
+    plans = [plan_serving(cfg, batch=b, **common) for b in batches]
+    # no speed for a batch that does not fit: nothing would run
+    speeds = [q.decode_tokens_per_second if q.fits else None for q in plans]
     if p.fits:
         verdict = (f"Fits: {human_bytes(p.total_bytes)} of {human_bytes(p.memory_bytes)} "
                    f"usable on {n_gpus} × {gpu.name}.")
@@ -116,7 +123,9 @@ def plan(choice, selected, fmt, gpu_name, n_gpus, context, batch, reserve):
         stat("KV cache, batch", human_bytes(p.kv_bytes), id=f"{LAB}-kv"),
         stat("Largest batch that fits", f"{p.max_batch:,}", id=f"{LAB}-max-batch"),
         stat("Decode speed ≤", f"{p.per_sequence_tokens_per_second:,.0f} tok/s",
-             hint=f"per sequence; {p.decode_tokens_per_second:,.0f} tok/s in all"),
+             hint=f"per sequence; {p.decode_tokens_per_second:,.0f} tok/s in all")
+        if p.fits
+        else stat("Decode speed", "—", hint="does not fit, so nothing runs"),
     ]
     fig = serving_figure(batches, p.weights_bytes, p.kv_bytes_per_sequence, speeds,
                          p.memory_bytes, batch)

@@ -295,10 +295,32 @@ def test_serving_planner_llama_2_7b_on_an_a100():
 
 
 def test_serving_planner_says_why_70b_does_not_fit_one_gpu():
-    verdict, *_ = serving_planner.update(
+    verdict, stats, fig, error = serving_planner.update(
         "llama-2-70b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
     )
     assert "weights alone" in verdict.children
+    assert stat_values(stats)["Decode speed"] == "—"  # no speed for a setup that cannot run
+    speed = next(t for t in fig.data if t.yaxis == "y2")
+    assert all(v is None for v in speed.y)
+
+
+def test_serving_planner_draws_speed_only_for_batches_that_fit():
+    verdict, stats, fig, error = serving_planner.update(
+        "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
+    )
+    max_batch = int(stat_values(stats)["Largest batch that fits"].replace(",", ""))
+    speed = next(t for t in fig.data if t.yaxis == "y2")
+    for batch, value in zip(speed.x, speed.y, strict=True):
+        assert (value is not None) == (int(batch) <= max_batch)
+
+
+def test_serving_planner_splits_weights_only_over_a_gpu_count_that_divides_the_heads():
+    """The memory planner refuses tensor parallel 3 for 32 heads; so does serving."""
+    *_, fig, error = serving_planner.update(
+        "llama-2-7b", "bf16", "A100 80GB SXM", 3, 4096, 8, 10, None
+    )
+    assert "must divide" in error_text(error) and "32 heads" in error_text(error)
+    assert is_message_figure(fig)
 
 
 @pytest.mark.parametrize("raw", BAD_NUMBERS)
