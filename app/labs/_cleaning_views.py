@@ -37,7 +37,7 @@ def preview(text: str, n: int = PREVIEW_CHARS) -> str:
 
 
 OTHER_RULES = {
-    "language_id": "Is English, confidently",
+    "language_id": "Not another language",
     "exact_duplicate": "Copy of an earlier page",
     "near_duplicate": "Near copy of an earlier page",
 }

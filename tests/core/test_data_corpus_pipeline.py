@@ -142,6 +142,11 @@ def test_each_step_removes_what_it_is_for():
         for step in STEPS[1:]
     }
     assert by_step["language"][FOREIGN] == 240  # every other-language page
+    # ...and nothing else: English junk is the quality rules' job, as in FineWeb, where
+    # fastText calls English keyword spam English (a reviewer caught our stop-word
+    # identifier dropping 452 English junk pages as "weakly English").
+    assert sum(by_step["language"].values()) == 240
+    assert by_step["quality"]["spam"] >= 80 and by_step["quality"]["list"] >= 140
     assert by_step["exact_dedup"][EXACT_DUPLICATE] >= 140
     assert by_step["near_dedup"][NEAR_DUPLICATE] >= 130
     assert sum(by_step["near_dedup"][k] for k in KEEP_LABELS) <= 5

@@ -155,30 +155,26 @@ class PipelineResult:
 
 
 def _language_step(cfg, alive, dropped) -> list[Document]:
+    """Drop pages confidently identified as another language. A page this identifier
+    cannot place (few or no function words: lists, keyword spam, code) passes on: the
+    quality rules judge it, as they do in FineWeb, where fastText calls English spam
+    English and the Gopher rules remove it."""
     target = langid.LANGUAGE_NAMES.get(cfg.language, cfg.language)
     survivors = []
     for d in alive:
         lang, confidence = langid.cached_identify(d.text)
-        if lang == cfg.language and confidence >= cfg.min_language_confidence:
+        if lang in (cfg.language, "unknown") or confidence < cfg.min_language_confidence:
             survivors.append(d)
             continue
-        if lang == cfg.language:
-            reason = (
-                f"Only weakly {target} (confidence {confidence:.2f}): few of its common "
-                "words, or only words other languages share."
-            )
-        elif lang == "unknown":
-            reason = "No common word of any known language: not running text."
-        else:
-            reason = f"Looks like {langid.LANGUAGE_NAMES.get(lang, lang)}, not {target}."
+        other = langid.LANGUAGE_NAMES.get(lang, lang)
         dropped.append(
             Dropped(
                 d.id,
                 "language",
                 "language_id",
                 confidence,
-                f"{target}, ≥ {cfg.min_language_confidence:.2f}",
-                reason,
+                f"not another language with ≥ {cfg.min_language_confidence:.2f}",
+                f"Reads as {other} (confidence {confidence:.2f}), not {target}.",
                 d.label,
             )
         )
