@@ -372,8 +372,10 @@ def result_view(result: dict):
                 if val > random_loss
                 else ""
             )
-            + ". The learning rate is likely too high (or too low, or the run too short)."
+            + ". "
+            + lr_advice(result["settings"]["lr"])
         )
+    prompt = result["settings"].get("prompt") or ""
     summary = (
         f"Trained {result['n_params']:,} parameters for {result['steps_done']:,} steps in "
         f"{result['elapsed_s']:.1f} s. Final training loss "
@@ -390,6 +392,7 @@ def result_view(result: dict):
                     dbc.Col(
                         _sample_card(
                             "Before training",
+                            prompt,
                             result["sample_before"],
                             "Random weights: random characters.",
                         ),
@@ -398,6 +401,7 @@ def result_view(result: dict):
                     dbc.Col(
                         _sample_card(
                             "After training",
+                            prompt,
                             result["sample_after"] or "(none)",
                             "Same prompt, same random seed.",
                         ),
@@ -411,13 +415,28 @@ def result_view(result: dict):
     )
 
 
-def _sample_card(title: str, text: str, hint: str):
+def lr_advice(lr: float) -> str:
+    """Which way to move the learning rate, from where it is against the default."""
+    if lr > DEFAULTS.lr:
+        return f"A learning rate of {lr:g} is likely too high: try {DEFAULTS.lr:g}."
+    if lr < DEFAULTS.lr:
+        return (
+            f"A learning rate of {lr:g} is likely too low for this many steps: try "
+            f"{DEFAULTS.lr:g}, or train for longer."
+        )
+    return "Try more steps, or a smaller model."
+
+
+def _sample_card(title: str, prompt: str, text: str, hint: str):
     return dbc.Card(
         dbc.CardBody(
             [
                 html.Div(title, className="fw-semibold small"),
                 html.Div(hint, className="text-muted small mb-1"),
-                html.Pre(text, className="sample-text mb-0"),  # plain text, never HTML
+                html.Pre(  # plain text children, never HTML
+                    [html.Span(prompt, className="text-muted"), text],
+                    className="sample-text mb-0",
+                ),
             ]
         ),
         className="h-100",

@@ -191,3 +191,38 @@ def test_cancel_says_where_the_run_stopped_and_that_nothing_is_kept():
     assert "not kept" in note.children
     assert live_training.cancelled(1, None)[0] == "cancelled"  # cancelled before any step
     assert live_training.cancelled(None, "step 1 / 2")[0] is no_update
+
+
+def test_a_failed_run_is_told_which_way_to_move_the_learning_rate():
+    assert "too high" in live_training.lr_advice(1.0)
+    assert "too low" in live_training.lr_advice(1e-4)
+    assert "learning rate" not in live_training.lr_advice(live_training.DEFAULTS.lr)
+
+
+def test_the_samples_show_the_prompt_before_the_continuation():
+    result = {
+        "settings": {"prompt": "The model ", "lr": 3e-3},
+        "stopped_because": None,
+        "final_val_loss": 2.0,
+        "final_train_loss": 1.9,
+        "n_params": 1000,
+        "steps_done": 10,
+        "elapsed_s": 1.0,
+        "sample_before": "xq",
+        "sample_after": "learns",
+    }
+    view = live_training.result_view(result)
+    pres = []
+
+    def walk(c):
+        if getattr(c, "className", "") == "sample-text mb-0":
+            pres.append(c)
+        kids = getattr(c, "children", None)
+        for k in kids if isinstance(kids, list) else [kids]:
+            if k is not None and not isinstance(k, str):
+                walk(k)
+
+    walk(view)
+    (before_prompt, before), (after_prompt, after) = [p.children for p in pres]
+    assert before_prompt.children == after_prompt.children == "The model "
+    assert (before, after) == ("xq", "learns")
