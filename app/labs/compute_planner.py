@@ -21,7 +21,7 @@ from app.core.compute import (
     training_seconds,
 )
 from app.core.gpus import get_gpu, list_gpus
-from app.core.units import human_count, scientific
+from app.core.units import human_count, scientific, significant
 from app.figures.scaling import isoflop_figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.validation import InputError, parse_choice, parse_number
@@ -134,8 +134,9 @@ def plan_note(ratio: float, above_minimum: float, n_fit: float) -> list:
         )
     elif ratio < 1 / 1.5:
         verdict = (
-            f"This model sees only {ratio:.2f}× its compute-optimal tokens (Table 3): it is "
-            "too big for the budget, and a smaller model trained longer would do better."
+            f"This model sees only {significant(ratio, 2)}× its compute-optimal tokens "
+            "(Table 3): it is too big for the budget, and a smaller model trained longer "
+            "would do better."
         )
     else:
         verdict = "This is close to compute-optimal by Table 3: about 20 tokens per parameter."
@@ -187,7 +188,7 @@ def plan(unit, budget, mode, shrink, choice, selected, gpu_name, n_gpus, mfu_pct
         stat("Compute", f"{scientific(compute)} FLOPs", id=f"{LAB}-compute"),
         stat("Parameters", human_count(n), id=f"{LAB}-params", hint=name),
         stat("Training tokens", human_count(d), id=f"{LAB}-tokens",
-             hint=f"{d / n:,.0f} tokens per parameter"),
+             hint=f"{significant(d / n, 3)} tokens per parameter"),
         stat("Predicted loss", f"{loss:.3f}", hint="nats per token (Chinchilla fit)"),
         stat("Wall-clock", _duration(seconds), hint=f"{n_gpus:,} × {gpu.name} at "
              f"{100 * mfu:.0f}% MFU"),
@@ -210,12 +211,11 @@ def plan(unit, budget, mode, shrink, choice, selected, gpu_name, n_gpus, mfu_pct
 
 
 def _duration(seconds: float) -> str:
-    days = seconds / 86_400
-    if days >= 365:
-        return f"{days / 365:,.1f} years"
-    if days >= 1:
-        return f"{days:,.1f} days"
-    return f"{seconds / 3600:,.1f} hours"
+    """A wall-clock time in the unit a person would use: seconds up to years."""
+    for size, unit in ((365 * 86_400, "years"), (86_400, "days"), (3600, "hours"), (60, "minutes")):
+        if seconds >= size:
+            return f"{significant(seconds / size, 3)} {unit}"
+    return f"{significant(seconds, 2)} seconds"
 
 
 @callback(

@@ -381,3 +381,12 @@ def test_switching_the_budget_unit_converts_the_budget_instead_of_refusing_it():
     assert compute_planner.convert_budget("gpu_hours", "abc", "H100 SXM", 40) == 1e6
     stats, note, fig, error = compute(unit="gpu_hours", budget=hours)
     assert error is None and stat_values(stats)["Parameters"] == "67.8 billion"
+
+
+def test_a_tiny_budget_on_a_big_model_still_reads_in_real_numbers():
+    stats, note, fig, error = compute(mode="fixed", budget=1e18)  # Llama 3 8B, 10¹⁸ FLOPs
+    values = stat_values(stats)
+    assert values["Wall-clock"].endswith("seconds") and not values["Wall-clock"].startswith("0.0 ")
+    tokens_hint = next(s for s in stats if s.children[0].children == "Training tokens")
+    assert "0.00" in tokens_hint.children[2].children  # 0.00208 tokens per parameter, not 0
+    assert "only 0.0" in " ".join(note) and "0.00×" not in " ".join(note)
