@@ -23,7 +23,7 @@ PRECISION_LABELS = {
     "mixed_sgd_momentum": "bf16 + fp32 master, SGD momentum (12 B/param)",
     "fp32_adam": "fp32, Adam (16 B/param)",
 }
-RECOMPUTE_LABELS = {"none": "None", "selective": "Selective (attention)", "full": "Full"}
+RECOMPUTE_LABELS = {"none": "None", "selective": "Selective", "full": "Full"}
 ZERO_LABELS = ["ZeRO 0 (plain data parallel)", "ZeRO 1 (optimizer)", "ZeRO 2 (+ gradients)",
                "ZeRO 3 (+ weights)"]
 
@@ -61,7 +61,8 @@ def layout():
                     dbc.Col(number_field(f"{LAB}-pp", "Pipeline parallel", 1, **whole,
                                          help="Splits the layers."), xs=4, md=2),
                     dbc.Col(select_field(f"{LAB}-recompute", "Recompute activations",
-                                         _opts(RECOMPUTE_LABELS), "selective"), xs=12, md=2),
+                                         _opts(RECOMPUTE_LABELS), "selective",
+                                         help="Selective: attention only."), xs=12, md=2),
                 ],
                 className="g-2 mt-1",
             ),
