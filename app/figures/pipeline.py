@@ -31,6 +31,9 @@ def pipeline_map(stages: list[dict], *, columns: int = 4) -> go.Figure:
         ys.append(-row)
     fig = go.Figure()
     for i in range(len(stages) - 1):
+        # an arrow down to the next row starts below the stage's label, not through it
+        label_lines = 2 if stages[i].get("detail") else 1
+        start = 36 + 15 * label_lines if xs[i] == xs[i + 1] else 30
         fig.add_annotation(
             x=xs[i + 1],
             y=ys[i + 1],
@@ -46,7 +49,7 @@ def pipeline_map(stages: list[dict], *, columns: int = 4) -> go.Figure:
             arrowwidth=2,
             arrowcolor="#adb5bd",
             standoff=30,
-            startstandoff=30,
+            startstandoff=start,
             text="",
         )
     fig.add_trace(
