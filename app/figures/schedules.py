@@ -25,5 +25,5 @@ def schedule_figure(curves: dict[str, list[float]], chosen: str, labels: dict[st
         add_marks(fig, *vband(0, warmup, "#E69F00", 0.12, "warmup"))
     fig.update_xaxes(title_text="Training step")
     fig.update_yaxes(title_text="Learning rate", exponentformat="e")
-    fig.update_layout(legend=dict(y=-0.22, yanchor="top"), margin=dict(b=90))
+    fig.update_layout(legend=dict(y=-0.3, yanchor="top"), margin=dict(b=100))
     return themed(fig, title="Learning rate over the run", height=400)

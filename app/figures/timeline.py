@@ -55,6 +55,7 @@ def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
                 name=org,
                 text=[r["model"] for r in group],
                 textposition=[positions[r["model"]] for r in group],
+                cliponaxis=False,  # a name near the edge is drawn whole
                 textfont=dict(size=11),
                 marker=dict(
                     size=11, color=PALETTE[i % len(PALETTE)], line=dict(width=1, color="#fff")
@@ -78,7 +79,7 @@ def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
                 ),
             )
         )
-    fig.update_yaxes(type="log", title_text=f"{title} (log scale)")
+    fig.update_yaxes(type="log", dtick=1, title_text=f"{title} (log scale)")
     years = [r["year"] for r in rows]
     # each year spans [year, year + 1): room on the right for the last year's labels
     fig.update_xaxes(
@@ -90,5 +91,10 @@ def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
         # Hoffmann et al. 2022: about 20 tokens per parameter is compute-optimal.
         label = "≈20 tokens/parameter: compute-optimal (Chinchilla)"
         add_marks(fig, *hline(20, label, "#198754", log=True))
-    fig.update_layout(legend_title_text="", margin=dict(t=70))
+    # the legend below the plot: on a phone seven organisations wrap into several rows,
+    # which above the plot would cover the title
+    fig.update_layout(
+        legend=dict(title_text="", orientation="h", y=-0.22, yanchor="top"),
+        margin=dict(t=50, b=120),
+    )
     return themed(fig, title=f"{title} of landmark models, by year", height=460)
