@@ -21,8 +21,9 @@ LABELS = {
     "constant": "Constant after warmup",
 }
 WHY = {
-    "cosine": "GPT-3, Chinchilla and Llama: a smooth slide from the peak to a floor, timed "
-    "to end with the run. You must know the run's length in advance.",
+    "cosine": "GPT-3, Chinchilla and Llama: a smooth slide from the peak to a floor over a "
+    "length set in advance, usually the run's (GPT-3's slide ended at 260B of its 300B "
+    "tokens, then held the floor).",
     "wsd": "Hold the peak, then cool down quickly at the end (MiniCPM, DeepSeek). A run can "
     "be extended from any checkpoint before the cool-down.",
     "inverse_sqrt": "The original transformer: decays fast at first, then ever more slowly; "

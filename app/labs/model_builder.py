@@ -144,8 +144,8 @@ def layout():
         LAB,
         "Build a model and count its parameters",
         "Start from a published model, change its shape, and see every parameter counted. "
-        "The count matches the model cards exactly. The model you build here is used by the "
-        "planners on the next stages.",
+        "The count matches the released checkpoints exactly (model cards round it: 124M, "
+        "7B). The model you build here is used by the planners on the next stages.",
         body,
         icon="bi-boxes",
         sources=[
