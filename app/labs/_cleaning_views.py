@@ -166,7 +166,7 @@ def dropped_item(r: dict):
             ),
             html.Div(
                 r["reason"]
-                if r["step"] in ("exact_dedup", "near_dedup")
+                if r["step"] in ("language", "exact_dedup", "near_dedup")  # the reason says all
                 else f"Measured {value_text(r['value'], r['threshold'])}, needs "
                 f"{r['threshold']}. {r['reason']}",
                 className="text-muted",
