@@ -73,7 +73,7 @@ class ModelConfig:
             )
         if self.n_experts < 1 or not 1 <= self.experts_per_token <= self.n_experts:
             raise ValueError(
-                "experts_per_token must be between 1 and the number of experts "
+                "Experts per token must be between 1 and the number of experts "
                 f"({self.n_experts}), got {self.experts_per_token}."
             )
 

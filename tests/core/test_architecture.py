@@ -94,7 +94,7 @@ def test_hf_config_of_gpt2_reads_to_the_same_count():
         ({"n_kv_heads": 5}, "KV heads"),
         ({"n_layers": 0}, "at least 1"),
         ({"mlp": "relu6"}, "mlp must be one of"),
-        ({"n_experts": 2, "experts_per_token": 3}, "experts_per_token"),
+        ({"n_experts": 2, "experts_per_token": 3}, "Experts per token"),
     ],
 )
 def test_inconsistent_configs_are_refused_with_a_sentence(changes, message):
