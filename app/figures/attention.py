@@ -92,7 +92,9 @@ def kv_variants_figure(
             weights_bytes, f"weights (bf16): {fmt(weights_bytes)}", PALETTE[3], log=True, right=True
         ),
     )
-    fig.update_yaxes(title_text="KV cache (bytes)", type="log", tickformat="~s", ticksuffix="B")
+    fig.update_yaxes(
+        title_text="KV cache (bytes)", type="log", dtick=1, tickformat="~s", ticksuffix="B"
+    )
     fig.update_xaxes(title_text="Key/value heads", type="category")
     return themed(fig, title="KV cache for the whole batch, by variant", height=340)
 
