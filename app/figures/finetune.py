@@ -7,6 +7,7 @@ import math
 import plotly.graph_objects as go
 
 from app.figures.theme import PALETTE, message_figure, themed
+from app.figures.training import loss_curve
 
 
 def finetune_loss_figure(history: dict) -> go.Figure:
@@ -17,38 +18,16 @@ def finetune_loss_figure(history: dict) -> go.Figure:
     if not history or not history.get("eval_step"):
         return message_figure("Press Start: the losses appear here as the model fine-tunes.")
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=history["step"],
-            y=history["train_loss"],
-            mode="lines",
-            name="training answers (each batch)",
-            line=dict(color=PALETTE[5], width=1.5),
-            hovertemplate="step %{x}: training-answer loss %{y:.3f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=history["eval_step"],
-            y=history["task_val_loss"],
-            mode="lines+markers",
-            name="unseen answers (held out)",
-            line=dict(color=PALETTE[0], width=3),
-            marker=dict(size=6),
-            hovertemplate="step %{x}: unseen-answer loss %{y:.3f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=history["eval_step"],
-            y=history["pretrain_val_loss"],
-            mode="lines+markers",
-            name="pretraining text (forgetting)",
-            line=dict(color=PALETTE[3], width=3),
-            marker=dict(size=6, symbol="diamond"),
-            hovertemplate="step %{x}: pretraining-text loss %{y:.3f}<extra></extra>",
-        )
-    )
+    for trace in (
+        loss_curve(history["step"], history["train_loss"], "training answers (each batch)",
+                   PALETTE[5], "training-answer loss", each_step=True),
+        loss_curve(history["eval_step"], history["task_val_loss"], "unseen answers (held out)",
+                   PALETTE[0], "unseen-answer loss"),
+        loss_curve(history["eval_step"], history["pretrain_val_loss"],
+                   "pretraining text (forgetting)", PALETTE[3], "pretraining-text loss",
+                   symbol="diamond"),
+    ):
+        fig.add_trace(trace)
     start = history["pretrain_val_loss"][0]
     if start is not None:  # a trace, not an annotation: its label never covers the lines
         fig.add_trace(

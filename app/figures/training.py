@@ -9,6 +9,21 @@ import plotly.graph_objects as go
 from app.figures.theme import PALETTE, add_marks, hline, message_figure, themed
 
 
+def loss_curve(x, y, name: str, color: str, what: str, *, each_step: bool = False,
+               symbol: str = "circle") -> go.Scatter:
+    """One loss curve: a thin line for a per-batch loss (`each_step`), a thick line with
+    markers for one measured at each evaluation; the hover reads 'step 40: `what` 2.31'."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines" if each_step else "lines+markers",
+        name=name,
+        line=dict(color=color, width=1.5 if each_step else 3),
+        marker=dict(size=6, symbol=symbol),
+        hovertemplate=f"step %{{x}}: {what} %{{y:.3f}}<extra></extra>",
+    )
+
+
 def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go.Figure:
     """Training loss (every step) and validation loss (every eval) against step, with the
     two baselines: guessing uniformly (ln vocab) and knowing only letter frequencies."""
@@ -16,25 +31,12 @@ def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go
         return message_figure("Press Start: the loss appears here as the model trains.")
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(
-            x=history["step"],
-            y=history["train_loss"],
-            mode="lines",
-            name="training loss",
-            line=dict(color=PALETTE[5], width=1.5),
-            hovertemplate="step %{x}: training loss %{y:.3f}<extra></extra>",
-        )
+        loss_curve(history["step"], history["train_loss"], "training loss", PALETTE[5],
+                   "training loss", each_step=True)
     )
     fig.add_trace(
-        go.Scatter(
-            x=history["val_step"],
-            y=history["val_loss"],
-            mode="lines+markers",
-            name="validation loss",
-            line=dict(color=PALETTE[0], width=3),
-            marker=dict(size=6),
-            hovertemplate="step %{x}: validation loss %{y:.3f}<extra></extra>",
-        )
+        loss_curve(history["val_step"], history["val_loss"], "validation loss", PALETTE[0],
+                   "validation loss")
     )
     add_marks(
         fig,
