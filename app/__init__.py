@@ -16,7 +16,7 @@ def create_app(*, warm: bool = True) -> dash.Dash:
     (unless `warm` is False) start computing the labs' default results in the background."""
     from app.content import get_content
     from app.core.tinylm.runtime import cap_blas_threads_for_serving
-    from app.jobs import background_manager
+    from app.services.jobs import background_manager
 
     get_content()  # fail fast, naming the file and field, if content/ is broken
     cap_blas_threads_for_serving()  # the tiny GPT's matrices are small; see runtime.py
@@ -45,7 +45,7 @@ def create_app(*, warm: bool = True) -> dash.Dash:
     import_all_labs()  # registers every lab's callbacks before the first request
     app.layout = shell.layout
     if warm:
-        from app.warmup import start_warmup
+        from app.services.warmup import start_warmup
 
         start_warmup()
     return app

@@ -9,8 +9,8 @@ callback as a Celery task, under the same names the web process uses.
 from __future__ import annotations
 
 from app.config import settings
-from app.jobs import background_manager, celery_app
 from app.labs import import_all_labs
+from app.services.jobs import background_manager, celery_app
 
 if not settings.redis_url:
     raise SystemExit("REDIS_URL is not set: the Celery worker needs Redis.")

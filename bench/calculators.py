@@ -106,8 +106,7 @@ def main() -> None:
 
     def dependency(output_id: str) -> dict:
         return next(
-            d for d in deps
-            if f"{output_id}." in d["output"] and not d.get("clientside_function")
+            d for d in deps if f"{output_id}." in d["output"] and not d.get("clientside_function")
         )
 
     noop_body = request_body(dependency("bench-noop-out"), {"bench-noop-in": {"value": 1}})

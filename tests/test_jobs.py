@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from app import jobs
+from app.services import jobs
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import progress
+from app.state import progress
 
 SLUGS = [
     "overview",

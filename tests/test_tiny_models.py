@@ -9,10 +9,11 @@ from dataclasses import asdict, replace
 import numpy as np
 import pytest
 
-from app import tiny_models, training_job
 from app.config import settings
 from app.core.tinylm import TinyGPT, TinyGPTConfig, load_pretrained
-from app.tiny_models import PRETRAINED, load_choice, model_choices, resolve
+from app.services.tinygpt import models as tiny_models
+from app.services.tinygpt import training as training_job
+from app.services.tinygpt.models import PRETRAINED, load_choice, model_choices, resolve
 
 
 def record(run_id, label="2L·64d·lr 0.003·3 steps", **extra) -> dict:

@@ -6,8 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, html, no_update
 
-from app import progress
 from app.content import get_content
+from app.state import progress
 
 
 def quiz_card(slug: str) -> dbc.Card | None:

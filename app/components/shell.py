@@ -11,10 +11,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from app import progress
 from app.components.progress_widgets import STATUS_ICON, STATUS_LABEL, overall_bar
 from app.config import TITLE
 from app.content import get_content
+from app.state import progress
 
 
 def navbar() -> dbc.Navbar:

@@ -11,10 +11,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
-from app import progress
 from app.components.markdown import md
 from app.components.quiz import quiz_card
 from app.content import Stage, get_content, lab_exists
+from app.state import progress
 
 log = logging.getLogger(__name__)
 
@@ -83,20 +83,25 @@ def anchor(title: str) -> str:
 
 def contents(stage: Stage) -> html.Nav:
     """'On this page': jump links to each section, the worked example and the quiz."""
-    links = [html.A(s.title, href=f"#{anchor(s.title)}", className="toc-link")
-             for s in stage.sections]
+    links = [
+        html.A(s.title, href=f"#{anchor(s.title)}", className="toc-link") for s in stage.sections
+    ]
     links.append(html.A("Worked example", href="#worked-example", className="toc-link"))
     if stage.quiz:
         links.append(html.A("Quiz", href="#quiz", className="toc-link"))
-    return html.Nav([html.Span("On this page:", className="toc-label"), *links],
-                    className="stage-toc mb-4", **{"aria-label": "On this page"})
+    return html.Nav(
+        [html.Span("On this page:", className="toc-label"), *links],
+        className="stage-toc mb-4",
+        **{"aria-label": "On this page"},
+    )
 
 
 def sections(stage: Stage) -> list:
     out = []
     for section in stage.sections:
-        children: list = [html.H2(section.title, className="section-title",
-                                  id=anchor(section.title))]
+        children: list = [
+            html.H2(section.title, className="section-title", id=anchor(section.title))
+        ]
         for block in section.blocks:
             if block.kind == "lab":
                 children.append(lab_layout(block.value))

@@ -8,7 +8,7 @@ from typing import Any
 from dash import Input, Output, State, callback
 
 from app.components.inputs import select_field
-from app.tiny_models import PRETRAINED, model_choices
+from app.services.tinygpt.models import PRETRAINED, model_choices
 
 TRAINED_RUNS = "trained-runs"  # dcc.Store(storage_type="local") in the shell
 

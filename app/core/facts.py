@@ -171,15 +171,17 @@ def lora_llama2_7b_r16() -> str:
 def lora_llama2_7b_r16_share() -> str:
     from app.core.finetune import lora_params
 
-    return _pct(lora_params(_cfg("llama-2-7b"), 16, ("q", "k", "v", "o")) / _params("llama-2-7b"),
-                2)
+    return _pct(
+        lora_params(_cfg("llama-2-7b"), 16, ("q", "k", "v", "o")) / _params("llama-2-7b"), 2
+    )
 
 
 def _ft(method: str) -> str:
     from app.core.finetune import finetune_memory
 
-    return human_bytes(finetune_memory(_cfg("llama-2-7b"), method, rank=16, micro_batch=1,
-                                       seq_len=2048).total)
+    return human_bytes(
+        finetune_memory(_cfg("llama-2-7b"), method, rank=16, micro_batch=1, seq_len=2048).total
+    )
 
 
 def full_ft_llama2_7b() -> str:
@@ -255,7 +257,10 @@ def llama2_7b_decode_bound_a100() -> str:
 
 
 FACTS: dict[str, Callable[[], str]] = {
-    name: fn for name, fn in globals().items()
-    if callable(fn) and not name.startswith("_") and fn.__module__ == __name__
+    name: fn
+    for name, fn in globals().items()
+    if callable(fn)
+    and not name.startswith("_")
+    and fn.__module__ == __name__
     and name not in {"human_bytes", "human_count", "scientific"}
 }

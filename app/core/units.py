@@ -60,3 +60,8 @@ def scientific(x: float, digits: int = 3) -> str:
     mantissa = x / 10**exponent
     sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
     return f"{mantissa:.{digits}g} × 10{sup}"
+
+
+def char_label(ch: str) -> str:
+    """A character as a learner can read it on an axis: space and line breaks made visible."""
+    return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(ch, ch)

@@ -31,13 +31,22 @@ def heads_figure(n_heads: int, n_kv_heads: int) -> go.Figure:
                 xs += [x, kv_x[k], None]
                 ys += [1, 0, None]
         fig.add_trace(
-            go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=PALETTE[c], width=1.2),
-                       hoverinfo="skip", showlegend=False)
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line=dict(color=PALETTE[c], width=1.2),
+                hoverinfo="skip",
+                showlegend=False,
+            )
         )
     size_q = max(6, min(22, 420 // shown_q))
     fig.add_trace(
         go.Scatter(
-            x=q_x, y=np.ones(shown_q), mode="markers", name="Query heads",
+            x=q_x,
+            y=np.ones(shown_q),
+            mode="markers",
+            name="Query heads",
             marker=dict(symbol="square", size=size_q, color=PRIMARY),
             hovertemplate="Query head %{customdata}<extra></extra>",
             customdata=np.arange(1, shown_q + 1),
@@ -45,13 +54,18 @@ def heads_figure(n_heads: int, n_kv_heads: int) -> go.Figure:
     )
     fig.add_trace(
         go.Scatter(
-            x=kv_x, y=np.zeros(shown_kv), mode="markers", name="Key/value heads",
+            x=kv_x,
+            y=np.zeros(shown_kv),
+            mode="markers",
+            name="Key/value heads",
             marker=dict(
-                symbol="square", size=max(10, size_q + 4),
+                symbol="square",
+                size=max(10, size_q + 4),
                 color=[PALETTE[k % len(PALETTE)] for k in range(shown_kv)],
                 line=dict(color="#212529", width=1),
             ),
-            hovertemplate="KV head %{customdata}: shared by " + str(group)
+            hovertemplate="KV head %{customdata}: shared by "
+            + str(group)
             + " query head(s)<extra></extra>",
             customdata=np.arange(1, shown_kv + 1),
         )
@@ -59,13 +73,22 @@ def heads_figure(n_heads: int, n_kv_heads: int) -> go.Figure:
     note = f"showing {shown_q} of {n_heads} query heads" if shown_q < n_heads else ""
     fig.update_xaxes(visible=False, range=[-0.05, 1.05])
     fig.update_yaxes(
-        range=[-0.4, 1.4], tickvals=[0, 1], ticktext=["K/V", "Q"], showgrid=False,
+        range=[-0.4, 1.4],
+        tickvals=[0, 1],
+        ticktext=["K/V", "Q"],
+        showgrid=False,
         zeroline=False,
     )
     if note:
         fig.add_annotation(
-            text=note, x=1, y=1.35, xref="paper", yref="y", showarrow=False,
-            xanchor="right", font=dict(size=11, color=MUTED),
+            text=note,
+            x=1,
+            y=1.35,
+            xref="paper",
+            yref="y",
+            showarrow=False,
+            xanchor="right",
+            font=dict(size=11, color=MUTED),
         )
     fig.update_layout(showlegend=False, margin=dict(l=40, r=10, t=40, b=10))
     return themed(fig, title=f"{n_heads} query heads → {n_kv_heads} key/value heads", height=220)
@@ -81,8 +104,12 @@ def kv_variants_figure(
     colours = [PRIMARY if r[1] == chosen else "#b8c4ee" for r in rows]
     fig = go.Figure(
         go.Bar(
-            x=labels, y=values, marker_color=colours, text=[fmt(v) for v in values],
-            textposition="outside", cliponaxis=False,
+            x=labels,
+            y=values,
+            marker_color=colours,
+            text=[fmt(v) for v in values],
+            textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{x}<br>KV cache %{text}<extra></extra>",
         )
     )
@@ -115,7 +142,11 @@ def heatmap_figure(
 ) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
-            z=z, x=x_labels, y=y_labels, colorscale=colorscale, zmid=zmid,
+            z=z,
+            x=x_labels,
+            y=y_labels,
+            colorscale=colorscale,
+            zmid=zmid,
             showscale=showscale,
             hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: {hover}<extra></extra>",
         )

@@ -19,13 +19,29 @@ def finetune_loss_figure(history: dict) -> go.Figure:
         return message_figure("Press Start: the losses appear here as the model fine-tunes.")
     fig = go.Figure()
     for trace in (
-        loss_curve(history["step"], history["train_loss"], "training answers (each batch)",
-                   PALETTE[5], "training-answer loss", each_step=True),
-        loss_curve(history["eval_step"], history["task_val_loss"], "unseen answers (held out)",
-                   PALETTE[0], "unseen-answer loss"),
-        loss_curve(history["eval_step"], history["pretrain_val_loss"],
-                   "pretraining text (forgetting)", PALETTE[3], "pretraining-text loss",
-                   symbol="diamond"),
+        loss_curve(
+            history["step"],
+            history["train_loss"],
+            "training answers (each batch)",
+            PALETTE[5],
+            "training-answer loss",
+            each_step=True,
+        ),
+        loss_curve(
+            history["eval_step"],
+            history["task_val_loss"],
+            "unseen answers (held out)",
+            PALETTE[0],
+            "unseen-answer loss",
+        ),
+        loss_curve(
+            history["eval_step"],
+            history["pretrain_val_loss"],
+            "pretraining text (forgetting)",
+            PALETTE[3],
+            "pretraining-text loss",
+            symbol="diamond",
+        ),
     ):
         fig.add_trace(trace)
     start = history["pretrain_val_loss"][0]

@@ -13,10 +13,19 @@ def intervals_figure(rows: list[tuple[str, float, float, float]]) -> go.Figure:
     for i, (label, acc, low, high) in enumerate(rows):
         fig.add_trace(
             go.Scatter(
-                x=[100 * acc], y=[label], mode="markers", name=label,
+                x=[100 * acc],
+                y=[label],
+                mode="markers",
+                name=label,
                 marker=dict(size=14, color=PALETTE[i % len(PALETTE)]),
-                error_x=dict(type="data", symmetric=False, array=[100 * (high - acc)],
-                             arrayminus=[100 * (acc - low)], thickness=3, width=10),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=[100 * (high - acc)],
+                    arrayminus=[100 * (acc - low)],
+                    thickness=3,
+                    width=10,
+                ),
                 hovertemplate=f"<b>{label}</b><br>{100 * acc:.1f}% "
                 f"(95% CI {100 * low:.1f}–{100 * high:.1f}%)<extra></extra>",
             )

@@ -35,8 +35,13 @@ def memory_bars_figure(
     totals = [sum(b[1].values()) / 1e9 for b in bars]
     fig.add_trace(
         go.Scatter(
-            x=labels, y=totals, mode="text", text=[human_bytes(t * 1e9) for t in totals],
-            textposition="top center", showlegend=False, hoverinfo="skip",
+            x=labels,
+            y=totals,
+            mode="text",
+            text=[human_bytes(t * 1e9) for t in totals],
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
         )
     )
     marks = [*hline(capacity_bytes / 1e9, capacity_label, PALETTE[3], right=True)]
@@ -45,8 +50,7 @@ def memory_bars_figure(
         marks += vband(i - 0.5, i + 0.5, "#3459e6", 0.07)
     add_marks(fig, *marks)
     top = max([*totals, capacity_bytes / 1e9]) * 1.15
-    fig.update_layout(barmode="stack", legend=dict(y=-0.2, yanchor="top"),
-                      margin=dict(b=90))
+    fig.update_layout(barmode="stack", legend=dict(y=-0.2, yanchor="top"), margin=dict(b=90))
     fig.update_yaxes(title_text="Memory per GPU (GB)", range=[0, top])
     fig.update_xaxes(type="category")
     return themed(fig, title=title, height=420)

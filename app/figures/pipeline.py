@@ -81,8 +81,12 @@ def pipeline_map(stages: list[dict], *, columns: int = 4) -> go.Figure:
             y=[y - 0.32 for y in ys],
             mode="text",
             text=[
-                s["title"] + (f"<br><span style='font-size:11px;color:#495057'>"
-                              f"{s['detail']}</span>" if s.get("detail") else "")
+                s["title"]
+                + (
+                    f"<br><span style='font-size:11px;color:#495057'>{s['detail']}</span>"
+                    if s.get("detail")
+                    else ""
+                )
                 for s in stages
             ],
             textposition="bottom center",

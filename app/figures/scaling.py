@@ -38,15 +38,17 @@ def isoflop_figure(
                 y=[p["loss"]],
                 mode="markers",
                 name=p["label"],
-                marker=dict(size=13, symbol=p.get("symbol", "circle"),
-                            color=PALETTE[(j + 1) % len(PALETTE)],
-                            line=dict(color="#212529", width=1)),
+                marker=dict(
+                    size=13,
+                    symbol=p.get("symbol", "circle"),
+                    color=PALETTE[(j + 1) % len(PALETTE)],
+                    line=dict(color="#212529", width=1),
+                ),
                 hovertemplate=f"<b>{p['label']}</b><br>{human_count(p['params'])} params, "
                 f"{human_count(p['tokens'])} tokens<br>predicted loss %{{y:.3f}}<extra></extra>",
             )
         )
     fig.update_xaxes(type="log", title_text="Model parameters (log scale)")
     fig.update_yaxes(title_text="Predicted loss (nats/token)")
-    fig.update_layout(legend=dict(y=-0.28, yanchor="top", orientation="h"),
-                      margin=dict(b=110))
+    fig.update_layout(legend=dict(y=-0.28, yanchor="top", orientation="h"), margin=dict(b=110))
     return themed(fig, title="IsoFLOP curves: same compute, different model sizes", height=460)

@@ -7,16 +7,23 @@ import plotly.graph_objects as go
 from app.figures.theme import PALETTE, add_marks, themed, vband
 
 
-def schedule_figure(curves: dict[str, list[float]], chosen: str, labels: dict[str, str],
-                    warmup: int) -> go.Figure:
+def schedule_figure(
+    curves: dict[str, list[float]], chosen: str, labels: dict[str, str], warmup: int
+) -> go.Figure:
     fig = go.Figure()
     for i, (name, lrs) in enumerate(curves.items()):
         strong = name == chosen
         fig.add_trace(
             go.Scatter(
-                x=list(range(len(lrs))), y=lrs, mode="lines", name=labels[name],
-                line=dict(color=PALETTE[i % len(PALETTE)], width=3.5 if strong else 1.5,
-                          dash="solid" if strong else "dot"),
+                x=list(range(len(lrs))),
+                y=lrs,
+                mode="lines",
+                name=labels[name],
+                line=dict(
+                    color=PALETTE[i % len(PALETTE)],
+                    width=3.5 if strong else 1.5,
+                    dash="solid" if strong else "dot",
+                ),
                 opacity=1 if strong else 0.55,
                 hovertemplate="step %{x:,}: %{y:.3g}<extra>" + labels[name] + "</extra>",
             )

@@ -77,34 +77,86 @@ def hline(
     annotations by log10 of it, so the label gets log10(y). `right`: label at the right end.
 
     Plotly's add_hline is ~10 ms per call; plain layout dicts cost a fraction of that."""
-    shape = dict(type="line", xref="paper", x0=0, x1=1, yref=yref, y0=y, y1=y,
-                 line=dict(color=color, dash="dash", width=2))
-    note = dict(text=label, xref="paper", x=1 if right else 0, yref=yref,
-                y=math.log10(y) if log else y, xanchor="right" if right else "left",
-                yanchor="bottom", showarrow=False, font=dict(size=12, color=color),
-                bgcolor="rgba(255,255,255,0.85)")  # readable over bars and lines
+    shape = dict(
+        type="line",
+        xref="paper",
+        x0=0,
+        x1=1,
+        yref=yref,
+        y0=y,
+        y1=y,
+        line=dict(color=color, dash="dash", width=2),
+    )
+    note = dict(
+        text=label,
+        xref="paper",
+        x=1 if right else 0,
+        yref=yref,
+        y=math.log10(y) if log else y,
+        xanchor="right" if right else "left",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=12, color=color),
+        bgcolor="rgba(255,255,255,0.85)",
+    )  # readable over bars and lines
     return shape, note
 
 
 def vline(x: float, label: str, color: str, *, log: bool = False) -> tuple[dict, dict]:
     """A dashed vertical line over the plot with its label just above it (see `hline` for
     `log`)."""
-    shape = dict(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
-                 line=dict(color=color, dash="dash", width=2))
-    note = dict(text=label, xref="x", x=math.log10(x) if log else x, yref="paper", y=1.0,
-                xanchor="center", yanchor="bottom", showarrow=False,
-                font=dict(size=12, color=color))
+    shape = dict(
+        type="line",
+        xref="x",
+        x0=x,
+        x1=x,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line=dict(color=color, dash="dash", width=2),
+    )
+    note = dict(
+        text=label,
+        xref="x",
+        x=math.log10(x) if log else x,
+        yref="paper",
+        y=1.0,
+        xanchor="center",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=12, color=color),
+    )
     return shape, note
 
 
 def vband(x0: float, x1: float, color: str, opacity: float, label: str = "") -> tuple[dict, ...]:
     """A shaded vertical band (and an optional label at its top-left)."""
-    shape = dict(type="rect", xref="x", x0=x0, x1=x1, yref="paper", y0=0, y1=1,
-                 fillcolor=color, opacity=opacity, line_width=0, layer="below")
+    shape = dict(
+        type="rect",
+        xref="x",
+        x0=x0,
+        x1=x1,
+        yref="paper",
+        y0=0,
+        y1=1,
+        fillcolor=color,
+        opacity=opacity,
+        line_width=0,
+        layer="below",
+    )
     if not label:
         return (shape,)
-    note = dict(text=label, xref="x", x=x0, yref="paper", y=1, xanchor="left",
-                yanchor="top", showarrow=False, font=dict(size=11, color=MUTED))
+    note = dict(
+        text=label,
+        xref="x",
+        x=x0,
+        yref="paper",
+        y=1,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font=dict(size=11, color=MUTED),
+    )
     return shape, note
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from app.core.units import char_label
 from app.figures.theme import PALETTE, themed
 
 # Surprise (−ln p, nats) → colour: pale yellow (expected) to dark red (very surprised).
@@ -13,11 +14,6 @@ from app.figures.theme import PALETTE, themed
 SURPRISE_SCALE = "YlOrRd"
 SURPRISE_MAX_NATS = 6.0  # p ≈ 0.25 %: anything at least this surprising gets the darkest colour
 CUT_COLOUR = "#ced4da"
-
-
-def char_label(ch: str) -> str:
-    """A character as a learner can read it on an axis: space and line breaks made visible."""
-    return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(ch, ch)
 
 
 def surprise_colours(surprise_nats) -> list[tuple[str, str]]:

@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 from app.figures.theme import PALETTE, add_marks, hline, message_figure, themed
 
 
-def loss_curve(x, y, name: str, color: str, what: str, *, each_step: bool = False,
-               symbol: str = "circle") -> go.Scatter:
+def loss_curve(
+    x, y, name: str, color: str, what: str, *, each_step: bool = False, symbol: str = "circle"
+) -> go.Scatter:
     """One loss curve: a thin line for a per-batch loss (`each_step`), a thick line with
     markers for one measured at each evaluation; the hover reads 'step 40: `what` 2.31'."""
     return go.Scatter(
@@ -31,12 +32,23 @@ def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go
         return message_figure("Press Start: the loss appears here as the model trains.")
     fig = go.Figure()
     fig.add_trace(
-        loss_curve(history["step"], history["train_loss"], "training loss", PALETTE[5],
-                   "training loss", each_step=True)
+        loss_curve(
+            history["step"],
+            history["train_loss"],
+            "training loss",
+            PALETTE[5],
+            "training loss",
+            each_step=True,
+        )
     )
     fig.add_trace(
-        loss_curve(history["val_step"], history["val_loss"], "validation loss", PALETTE[0],
-                   "validation loss")
+        loss_curve(
+            history["val_step"],
+            history["val_loss"],
+            "validation loss",
+            PALETTE[0],
+            "validation loss",
+        )
     )
     add_marks(
         fig,

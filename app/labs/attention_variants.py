@@ -46,12 +46,16 @@ def layout():
                 [
                     dbc.Col(model_select(f"{LAB}-model", "llama-2-70b"), md=6, lg=4),
                     dbc.Col(
-                        number_field(f"{LAB}-context", "Context", 4096, min=1, step=1,
-                                     unit="tokens"),
-                        xs=6, md=3, lg=2,
+                        number_field(
+                            f"{LAB}-context", "Context", 4096, min=1, step=1, unit="tokens"
+                        ),
+                        xs=6,
+                        md=3,
+                        lg=2,
                     ),
-                    dbc.Col(number_field(f"{LAB}-batch", "Batch", 8, min=1, step=1),
-                            xs=6, md=3, lg=2),
+                    dbc.Col(
+                        number_field(f"{LAB}-batch", "Batch", 8, min=1, step=1), xs=6, md=3, lg=2
+                    ),
                 ],
                 className="g-2",
             ),
@@ -118,12 +122,14 @@ def kv_options(choice, selected):
 def show(choice, kv, context, batch, selected):
     try:
         name, cfg = resolve_model(choice, selected)
-        context = int(parse_number(context, "Context", minimum=1, maximum=10_000_000,
-                                   integer=True, unit="tokens"))
+        context = int(
+            parse_number(
+                context, "Context", minimum=1, maximum=10_000_000, integer=True, unit="tokens"
+            )
+        )
         batch = int(parse_number(batch, "Batch", minimum=1, maximum=100_000, integer=True))
         kv = cfg.kv_heads if kv in (None, "") else kv
-        kv = int(parse_number(kv, "Key/value heads", minimum=1, maximum=cfg.n_heads,
-                              integer=True))
+        kv = int(parse_number(kv, "Key/value heads", minimum=1, maximum=cfg.n_heads, integer=True))
         if cfg.n_heads % kv:
             raise InputError(f"Key/value heads ({kv}) must divide the {cfg.n_heads} heads.")
     except InputError as err:
@@ -132,19 +138,29 @@ def show(choice, kv, context, batch, selected):
     weights = weights_bytes(count_params(cfg).total, 16)
     choices = sorted(set(kv_choices(cfg.n_heads)) | {cfg.kv_heads, kv}, reverse=True)
     rows = [
-        (f"{k} ({variant_name(cfg.n_heads, k)})", k,
-         kv_cache_bytes(replace(cfg, n_kv_heads=k), context, batch))
+        (
+            f"{k} ({variant_name(cfg.n_heads, k)})",
+            k,
+            kv_cache_bytes(replace(cfg, n_kv_heads=k), context, batch),
+        )
         for k in choices
     ]
     chosen = kv_cache_bytes(replace(cfg, n_kv_heads=kv), context, batch)
     per_token = kv_cache_bytes(replace(cfg, n_kv_heads=kv), 1, 1)
     mha = kv_cache_bytes(replace(cfg, n_kv_heads=cfg.n_heads), context, batch)
     stats = [
-        stat("Variant", variant_name(cfg.n_heads, kv),
-             hint=f"{cfg.n_heads // kv} query heads per KV head"),
+        stat(
+            "Variant",
+            variant_name(cfg.n_heads, kv),
+            hint=f"{cfg.n_heads // kv} query heads per KV head",
+        ),
         stat("KV cache per token", human_bytes(per_token)),
-        stat("KV cache, whole batch", human_bytes(chosen), id=f"{LAB}-total",
-             hint=f"{context:,} tokens × {batch}"),
+        stat(
+            "KV cache, whole batch",
+            human_bytes(chosen),
+            id=f"{LAB}-total",
+            hint=f"{context:,} tokens × {batch}",
+        ),
         stat("vs multi-head", f"{mha / chosen:.0f}× smaller" if chosen < mha else "same"),
     ]
     return (

@@ -49,13 +49,20 @@ def layout():
                             dbc.RadioItems(
                                 id=f"{LAB}-unit",
                                 options=[{"label": v, "value": k} for k, v in UNITS.items()],
-                                value="flops", inline=True, className="small mb-1",
+                                value="flops",
+                                inline=True,
+                                className="small mb-1",
                             ),
-                            number_field(f"{LAB}-budget", "Compute budget", 5.76e23, min=0,
-                                         help="Gopher's budget: 5.76 × 10²³ FLOPs. "
-                                         "Type 1e22, 2.5e24 …"),
+                            number_field(
+                                f"{LAB}-budget",
+                                "Compute budget",
+                                5.76e23,
+                                min=0,
+                                help="Gopher's budget: 5.76 × 10²³ FLOPs. Type 1e22, 2.5e24 …",
+                            ),
                         ],
-                        md=6, lg=4,
+                        md=6,
+                        lg=4,
                     ),
                     dbc.Col(
                         [
@@ -63,19 +70,29 @@ def layout():
                             dbc.RadioItems(
                                 id=f"{LAB}-mode",
                                 options=[{"label": v, "value": k} for k, v in MODES.items()],
-                                value="optimal", className="small mb-1",
+                                value="optimal",
+                                className="small mb-1",
                             ),
                         ],
-                        md=6, lg=4,
+                        md=6,
+                        lg=4,
                     ),
                     dbc.Col(
                         [
-                            number_field(f"{LAB}-shrink", "Smaller by", 4, min=1, unit="×",
-                                         help="For 'smaller model': N = N_opt ÷ this."),
-                            model_select(f"{LAB}-model", "llama-3-8b",
-                                         label="Model (for 'a model I choose')"),
+                            number_field(
+                                f"{LAB}-shrink",
+                                "Smaller by",
+                                4,
+                                min=1,
+                                unit="×",
+                                help="For 'smaller model': N = N_opt ÷ this.",
+                            ),
+                            model_select(
+                                f"{LAB}-model", "llama-3-8b", label="Model (for 'a model I choose')"
+                            ),
                         ],
-                        md=12, lg=4,
+                        md=12,
+                        lg=4,
                     ),
                 ],
                 className="g-3",
@@ -83,14 +100,32 @@ def layout():
             dbc.Row(
                 [
                     dbc.Col(select_field(f"{LAB}-gpu", "GPU", gpus, "H100 SXM"), xs=12, md=3),
-                    dbc.Col(number_field(f"{LAB}-gpus", "GPUs", 1024, min=1, step=1),
-                            xs=6, md=3),
-                    dbc.Col(number_field(f"{LAB}-mfu", "MFU", 40, min=1, max=100, unit="%",
-                                         help="Share of peak FLOP/s really used; 35–55% "
-                                         "is typical at scale."), xs=6, md=3),
-                    dbc.Col(number_field(f"{LAB}-price", "Price per GPU-hour", None, min=0,
-                                         unit="$", help="Blank: the table's list price."),
-                            xs=12, md=3),
+                    dbc.Col(number_field(f"{LAB}-gpus", "GPUs", 1024, min=1, step=1), xs=6, md=3),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-mfu",
+                            "MFU",
+                            40,
+                            min=1,
+                            max=100,
+                            unit="%",
+                            help="Share of peak FLOP/s really used; 35–55% is typical at scale.",
+                        ),
+                        xs=6,
+                        md=3,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-price",
+                            "Price per GPU-hour",
+                            None,
+                            min=0,
+                            unit="$",
+                            help="Blank: the table's list price.",
+                        ),
+                        xs=12,
+                        md=3,
+                    ),
                 ],
                 className="g-2 mt-1",
             ),
@@ -157,14 +192,15 @@ def plan(unit, budget, mode, shrink, choice, selected, gpu_name, n_gpus, mfu_pct
     gpu = get_gpu(parse_choice(gpu_name, "GPU", [g.name for g in list_gpus()]))
     n_gpus = int(parse_number(n_gpus, "GPUs", minimum=1, maximum=1_000_000, integer=True))
     mfu = parse_number(mfu_pct, "MFU", minimum=1, maximum=100, unit="%") / 100
-    price = gpu.price_per_hour if price in (None, "") else parse_number(
-        price, "Price per GPU-hour", minimum=0, maximum=1_000, unit="$")
+    price = (
+        gpu.price_per_hour
+        if price in (None, "")
+        else parse_number(price, "Price per GPU-hour", minimum=0, maximum=1_000, unit="$")
+    )
     if unit == "flops":
-        compute = parse_number(budget, "Compute budget", minimum=1e15, maximum=1e30,
-                               unit="FLOPs")
+        compute = parse_number(budget, "Compute budget", minimum=1e15, maximum=1e30, unit="FLOPs")
     else:
-        hours = parse_number(budget, "Compute budget", minimum=1, maximum=1e12,
-                             unit="GPU-hours")
+        hours = parse_number(budget, "Compute budget", minimum=1, maximum=1e12, unit="GPU-hours")
         compute = hours * 3600 * gpu.bf16_tflops * 1e12 * mfu
     n_opt, d_opt = chinchilla_optimal(compute)
     name = "Compute-optimal model"
@@ -187,26 +223,49 @@ def plan(unit, budget, mode, shrink, choice, selected, gpu_name, n_gpus, mfu_pct
     stats = [
         stat("Compute", f"{scientific(compute)} FLOPs", id=f"{LAB}-compute"),
         stat("Parameters", human_count(n), id=f"{LAB}-params", hint=name),
-        stat("Training tokens", human_count(d), id=f"{LAB}-tokens",
-             hint=f"{significant(d / n, 3)} tokens per parameter"),
+        stat(
+            "Training tokens",
+            human_count(d),
+            id=f"{LAB}-tokens",
+            hint=f"{significant(d / n, 3)} tokens per parameter",
+        ),
         stat("Predicted loss", f"{loss:.3f}", hint="nats per token (Chinchilla fit)"),
-        stat("Wall-clock", _duration(seconds), hint=f"{n_gpus:,} × {gpu.name} at "
-             f"{100 * mfu:.0f}% MFU"),
+        stat(
+            "Wall-clock",
+            _duration(seconds),
+            hint=f"{n_gpus:,} × {gpu.name} at {100 * mfu:.0f}% MFU",
+        ),
         stat("GPU-hours", human_count(hours)),
-        stat("Cost", f"${human_count(cost)}", id=f"{LAB}-cost",
-             hint=f"at ${price:,.2f}/GPU-hour ({gpu.price_date})"),
+        stat(
+            "Cost",
+            f"${human_count(cost)}",
+            id=f"{LAB}-cost",
+            hint=f"at ${price:,.2f}/GPU-hour ({gpu.price_date})",
+        ),
     ]
     n_fit, d_fit = parametric_optimum(compute)
     note = plan_note(d / optimal_tokens, loss - chinchilla_loss(n_fit, d_fit), n_fit)
     curves = [(c, isoflop_curve(c)) for c in (compute / 10, compute, compute * 10)]
     points = [
         {"label": "Your plan", "params": n, "tokens": d, "loss": loss, "symbol": "star"},
-        {"label": "Minimum of the loss fit", "params": n_fit, "tokens": d_fit,
-         "loss": chinchilla_loss(n_fit, d_fit), "symbol": "diamond"},
+        {
+            "label": "Minimum of the loss fit",
+            "params": n_fit,
+            "tokens": d_fit,
+            "loss": chinchilla_loss(n_fit, d_fit),
+            "symbol": "diamond",
+        },
     ]
     if mode != "optimal":
-        points.insert(1, {"label": "Compute-optimal (Table 3)", "params": n_opt,
-                          "tokens": d_opt, "loss": chinchilla_loss(n_opt, d_opt)})
+        points.insert(
+            1,
+            {
+                "label": "Compute-optimal (Table 3)",
+                "params": n_opt,
+                "tokens": d_opt,
+                "loss": chinchilla_loss(n_opt, d_opt),
+            },
+        )
     return stats, note, isoflop_figure(curves, points)
 
 
@@ -236,11 +295,16 @@ def _duration(seconds: float) -> str:
 )
 def update(unit, budget, mode, shrink, choice, gpu, n_gpus, mfu, price, selected):
     try:
-        stats, note, fig = plan(unit, budget, mode, shrink, choice, selected, gpu, n_gpus,
-                                mfu, price)
+        stats, note, fig = plan(
+            unit, budget, mode, shrink, choice, selected, gpu, n_gpus, mfu, price
+        )
     except InputError as err:
-        return None, None, message_figure("Fix the input above to see the plan."), (
-            field_error(str(err)))
+        return (
+            None,
+            None,
+            message_figure("Fix the input above to see the plan."),
+            (field_error(str(err))),
+        )
     return stats, note, fig, None
 
 

@@ -40,25 +40,64 @@ def layout():
         [
             dbc.Row(
                 [
-                    dbc.Col([dbc.Label("Document A", html_for=f"{LAB}-a", className="small"),
-                             dbc.Textarea(id=f"{LAB}-a", value=DOC_A, rows=5,
-                                          maxLength=MAX_CHARS, debounce=True,
-                                          className="small")], md=6),
-                    dbc.Col([dbc.Label("Document B", html_for=f"{LAB}-b", className="small"),
-                             dbc.Textarea(id=f"{LAB}-b", value=DOC_B, rows=5,
-                                          maxLength=MAX_CHARS, debounce=True,
-                                          className="small")], md=6),
+                    dbc.Col(
+                        [
+                            dbc.Label("Document A", html_for=f"{LAB}-a", className="small"),
+                            dbc.Textarea(
+                                id=f"{LAB}-a",
+                                value=DOC_A,
+                                rows=5,
+                                maxLength=MAX_CHARS,
+                                debounce=True,
+                                className="small",
+                            ),
+                        ],
+                        md=6,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Document B", html_for=f"{LAB}-b", className="small"),
+                            dbc.Textarea(
+                                id=f"{LAB}-b",
+                                value=DOC_B,
+                                rows=5,
+                                maxLength=MAX_CHARS,
+                                debounce=True,
+                                className="small",
+                            ),
+                        ],
+                        md=6,
+                    ),
                 ],
                 className="g-2",
             ),
             dbc.Row(
                 [
-                    dbc.Col(number_field(f"{LAB}-n", "Shingle size", 5, min=1, max=20, step=1,
-                                         unit="words"), xs=12, md=4),
-                    dbc.Col(number_field(f"{LAB}-bands", "Bands", 14, min=1, max=100, step=1,
-                                         help="FineWeb: 14 bands × 8 rows."), xs=6, md=4),
-                    dbc.Col(number_field(f"{LAB}-rows", "Rows per band", 8, min=1, max=50,
-                                         step=1), xs=6, md=4),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-n", "Shingle size", 5, min=1, max=20, step=1, unit="words"
+                        ),
+                        xs=12,
+                        md=4,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-bands",
+                            "Bands",
+                            14,
+                            min=1,
+                            max=100,
+                            step=1,
+                            help="FineWeb: 14 bands × 8 rows.",
+                        ),
+                        xs=6,
+                        md=4,
+                    ),
+                    dbc.Col(
+                        number_field(f"{LAB}-rows", "Rows per band", 8, min=1, max=50, step=1),
+                        xs=6,
+                        md=4,
+                    ),
                 ],
                 className="g-2 mt-1",
             ),
@@ -86,18 +125,31 @@ def layout():
 
 def s_curve(bands: int, rows: int, similarity: float, caught: bool) -> go.Figure:
     xs = [i / 100 for i in range(101)]
-    fig = go.Figure(go.Scatter(
-        x=xs, y=[match_probability(x, bands, rows) for x in xs], mode="lines",
-        name="chance of being flagged", line=dict(color=PALETTE[0], width=3),
-        hovertemplate="similarity %{x:.2f}: flagged %{y:.1%}<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=[similarity], y=[match_probability(similarity, bands, rows)], mode="markers",
-        name="these two documents",
-        marker=dict(size=14, symbol="star", color=PALETTE[3] if caught else PALETTE[1],
-                    line=dict(color="#212529", width=1)),
-        hovertemplate="these documents: similarity %{x:.2f}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=[match_probability(x, bands, rows) for x in xs],
+            mode="lines",
+            name="chance of being flagged",
+            line=dict(color=PALETTE[0], width=3),
+            hovertemplate="similarity %{x:.2f}: flagged %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[similarity],
+            y=[match_probability(similarity, bands, rows)],
+            mode="markers",
+            name="these two documents",
+            marker=dict(
+                size=14,
+                symbol="star",
+                color=PALETTE[3] if caught else PALETTE[1],
+                line=dict(color="#212529", width=1),
+            ),
+            hovertemplate="these documents: similarity %{x:.2f}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title_text="Jaccard similarity", range=[0, 1])
     fig.update_yaxes(title_text="Chance of being flagged", tickformat=".0%", range=[0, 1.05])
     fig.update_layout(legend=dict(y=-0.3, yanchor="top"), margin=dict(b=100))
@@ -135,18 +187,30 @@ def compare(doc_a, doc_b, n, bands, rows):
     true_sim = jaccard(sa, sb)
     caught = candidate_pair(sig_a, sig_b, bands, rows)
     verdict = dbc.Alert(
-        "Flagged as near duplicates: one copy would be removed." if caught
+        "Flagged as near duplicates: one copy would be removed."
+        if caught
         else "Not flagged: both documents are kept.",
-        color="danger" if caught else "success", className="py-2 small mb-0",
+        color="danger" if caught else "success",
+        className="py-2 small mb-0",
         id=f"{LAB}-verdict-text",
     )
     stats = [
         stat("Shingles", f"{len(sa):,} / {len(sb):,}", hint="in A / in B"),
-        stat("Jaccard similarity", f"{true_sim:.2f}", id=f"{LAB}-jaccard",
-             hint=f"{len(sa & sb)} shared of {len(sa | sb)}"),
-        stat("MinHash estimate", f"{estimated_similarity(sig_a, sig_b):.2f}",
-             hint=f"from {bands * rows} hashes"),
-        stat("Chance of flagging", f"{100 * match_probability(true_sim, bands, rows):.1f}%",
-             hint=f"threshold ≈ {threshold(bands, rows):.2f}"),
+        stat(
+            "Jaccard similarity",
+            f"{true_sim:.2f}",
+            id=f"{LAB}-jaccard",
+            hint=f"{len(sa & sb)} shared of {len(sa | sb)}",
+        ),
+        stat(
+            "MinHash estimate",
+            f"{estimated_similarity(sig_a, sig_b):.2f}",
+            hint=f"from {bands * rows} hashes",
+        ),
+        stat(
+            "Chance of flagging",
+            f"{100 * match_probability(true_sim, bands, rows):.1f}%",
+            hint=f"threshold ≈ {threshold(bands, rows):.2f}",
+        ),
     ]
     return s_curve(bands, rows, true_sim, caught), stats, verdict, None

@@ -28,13 +28,28 @@ def layout():
             html.H4("Is model A really better than model B?", className="h6"),
             dbc.Row(
                 [
-                    dbc.Col(number_field(f"{LAB}-n", "Questions in the benchmark", 100,
-                                         min=1, step=1, help="MMLU's test set: 14,042."),
-                            xs=12, md=4),
-                    dbc.Col(number_field(f"{LAB}-a", "Model A accuracy", 70, min=0, max=100,
-                                         unit="%"), xs=6, md=4),
-                    dbc.Col(number_field(f"{LAB}-b", "Model B accuracy", 66, min=0, max=100,
-                                         unit="%"), xs=6, md=4),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-n",
+                            "Questions in the benchmark",
+                            100,
+                            min=1,
+                            step=1,
+                            help="MMLU's test set: 14,042.",
+                        ),
+                        xs=12,
+                        md=4,
+                    ),
+                    dbc.Col(
+                        number_field(f"{LAB}-a", "Model A accuracy", 70, min=0, max=100, unit="%"),
+                        xs=6,
+                        md=4,
+                    ),
+                    dbc.Col(
+                        number_field(f"{LAB}-b", "Model B accuracy", 66, min=0, max=100, unit="%"),
+                        xs=6,
+                        md=4,
+                    ),
                 ],
                 className="g-2",
             ),
@@ -51,11 +66,24 @@ def layout():
             html.H4("From loss to perplexity", className="h6"),
             dbc.Row(
                 [
-                    dbc.Col(number_field(f"{LAB}-loss", "Validation loss", 2.0, min=0,
-                                         unit="nats/token"), xs=12, md=4),
-                    dbc.Col(number_field(f"{LAB}-cpt", "Characters per token", 4.0, min=0.1,
-                                         help="About 4 for English with a GPT-style "
-                                         "tokenizer."), xs=12, md=4),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-loss", "Validation loss", 2.0, min=0, unit="nats/token"
+                        ),
+                        xs=12,
+                        md=4,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-cpt",
+                            "Characters per token",
+                            4.0,
+                            min=0.1,
+                            help="About 4 for English with a GPT-style tokenizer.",
+                        ),
+                        xs=12,
+                        md=4,
+                    ),
                     dbc.Col(html.Div(id=f"{LAB}-ppl", className="stat-row"), xs=12, md=4),
                 ],
                 className="g-2 align-items-start",
@@ -97,18 +125,30 @@ def compare(n, a, b):
     real = abs(diff) > half
     needed = questions_to_separate(a, b) if a != b else None
     if real:
-        text = (f"The gap of {100 * abs(diff):.1f} points is bigger than its margin of error "
-                f"(±{100 * half:.1f}): very likely real.")
+        text = (
+            f"The gap of {100 * abs(diff):.1f} points is bigger than its margin of error "
+            f"(±{100 * half:.1f}): very likely real."
+        )
     else:
-        text = (f"The gap of {100 * abs(diff):.1f} points is within its margin of error "
-                f"(±{100 * half:.1f}): it could be luck.")
-    verdict = dbc.Alert(text, color="success" if real else "warning", className="py-2 small",
-                        id=f"{LAB}-verdict-text")
+        text = (
+            f"The gap of {100 * abs(diff):.1f} points is within its margin of error "
+            f"(±{100 * half:.1f}): it could be luck."
+        )
+    verdict = dbc.Alert(
+        text,
+        color="success" if real else "warning",
+        className="py-2 small",
+        id=f"{LAB}-verdict-text",
+    )
     stats = [
         stat("Margin on A", f"±{100 * (rows[0][3] - rows[0][2]) / 2:.1f} pts"),
         stat("Margin on B", f"±{100 * (rows[1][3] - rows[1][2]) / 2:.1f} pts"),
-        stat("Questions to tell apart", f"{needed:,}" if needed else "never",
-             id=f"{LAB}-needed", hint="if these accuracies hold"),
+        stat(
+            "Questions to tell apart",
+            f"{needed:,}" if needed else "never",
+            id=f"{LAB}-needed",
+            hint="if these accuracies hold",
+        ),
     ]
     return intervals_figure(rows), stats, verdict, None
 
@@ -126,7 +166,11 @@ def to_perplexity(loss, cpt):
     except InputError as err:
         return None, field_error(str(err))
     return [
-        stat("Perplexity", f"{perplexity(loss):,.1f}", id=f"{LAB}-perplexity",
-             hint="as unsure as choosing among this many tokens"),
+        stat(
+            "Perplexity",
+            f"{perplexity(loss):,.1f}",
+            id=f"{LAB}-perplexity",
+            hint="as unsure as choosing among this many tokens",
+        ),
         stat("Bits per character", f"{bits_per_character(loss, cpt):.2f}"),
     ], None

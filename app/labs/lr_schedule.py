@@ -40,23 +40,47 @@ def layout():
     body = html.Div(
         [
             dbc.RadioItems(
-                id=f"{LAB}-schedule", options=[{"label": v, "value": k}
-                                               for k, v in LABELS.items()],
-                value="cosine", inline=True, className="small mb-2",
+                id=f"{LAB}-schedule",
+                options=[{"label": v, "value": k} for k, v in LABELS.items()],
+                value="cosine",
+                inline=True,
+                className="small mb-2",
             ),
             dbc.Row(
                 [
-                    dbc.Col(number_field(f"{LAB}-peak", "Peak learning rate", 3e-4, min=0,
-                                         help="GPT-3 175B: 6e-5; Llama 2 7B: 3e-4."),
-                            xs=6, md=3),
-                    dbc.Col(number_field(f"{LAB}-steps", "Total steps", 100_000, min=1,
-                                         step=1), xs=6, md=3),
-                    dbc.Col(number_field(f"{LAB}-warmup", "Warmup steps", 2_000, min=0,
-                                         step=1), xs=6, md=2),
-                    dbc.Col(number_field(f"{LAB}-floor", "Floor", 10, min=0, max=100,
-                                         unit="% of peak"), xs=6, md=2),
-                    dbc.Col(number_field(f"{LAB}-decay", "WSD cool-down", 20, min=0, max=100,
-                                         unit="% of run"), xs=6, md=2),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-peak",
+                            "Peak learning rate",
+                            3e-4,
+                            min=0,
+                            help="GPT-3 175B: 6e-5; Llama 2 7B: 3e-4.",
+                        ),
+                        xs=6,
+                        md=3,
+                    ),
+                    dbc.Col(
+                        number_field(f"{LAB}-steps", "Total steps", 100_000, min=1, step=1),
+                        xs=6,
+                        md=3,
+                    ),
+                    dbc.Col(
+                        number_field(f"{LAB}-warmup", "Warmup steps", 2_000, min=0, step=1),
+                        xs=6,
+                        md=2,
+                    ),
+                    dbc.Col(
+                        number_field(f"{LAB}-floor", "Floor", 10, min=0, max=100, unit="% of peak"),
+                        xs=6,
+                        md=2,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-decay", "WSD cool-down", 20, min=0, max=100, unit="% of run"
+                        ),
+                        xs=6,
+                        md=2,
+                    ),
                 ],
                 className="g-2",
             ),
@@ -105,17 +129,26 @@ def update(schedule, peak, steps, warmup, floor, decay):
     try:
         schedule = parse_choice(schedule, "Schedule", list(LABELS))
         peak = parse_number(peak, "Peak learning rate", minimum=1e-8, maximum=10)
-        steps = int(parse_number(steps, "Total steps", minimum=1, maximum=100_000_000,
-                                 integer=True))
-        warmup = int(parse_number(warmup, "Warmup steps", minimum=0, maximum=steps,
-                                  integer=True))
+        steps = int(
+            parse_number(steps, "Total steps", minimum=1, maximum=100_000_000, integer=True)
+        )
+        warmup = int(parse_number(warmup, "Warmup steps", minimum=0, maximum=steps, integer=True))
         floor = parse_number(floor, "Floor", minimum=0, maximum=100, unit="%") / 100
         decay = parse_number(decay, "WSD cool-down", minimum=0, maximum=100, unit="%") / 100
     except InputError as err:
-        return message_figure("Fix the input above to see the schedule."), None, None, (
-            field_error(str(err)))
-    kwargs = dict(peak_lr=peak, total_steps=steps, warmup_steps=warmup, min_lr_ratio=floor,
-                  decay_fraction=decay)
+        return (
+            message_figure("Fix the input above to see the schedule."),
+            None,
+            None,
+            (field_error(str(err))),
+        )
+    kwargs = dict(
+        peak_lr=peak,
+        total_steps=steps,
+        warmup_steps=warmup,
+        min_lr_ratio=floor,
+        decay_fraction=decay,
+    )
     xs = sampled_steps(steps)
     curves = {name: [learning_rate(name, s, **kwargs) for s in xs] for name in LABELS}
     fig = schedule_figure(curves, schedule, LABELS, warmup)

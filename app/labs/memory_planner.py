@@ -24,8 +24,12 @@ PRECISION_LABELS = {
     "fp32_adam": "fp32, Adam (16 B/param)",
 }
 RECOMPUTE_LABELS = {"none": "None", "selective": "Selective", "full": "Full"}
-ZERO_LABELS = ["ZeRO 0 (plain data parallel)", "ZeRO 1 (optimizer)", "ZeRO 2 (+ gradients)",
-               "ZeRO 3 (+ weights)"]
+ZERO_LABELS = [
+    "ZeRO 0 (plain data parallel)",
+    "ZeRO 1 (optimizer)",
+    "ZeRO 2 (+ gradients)",
+    "ZeRO 3 (+ weights)",
+]
 
 follow_stage_04(f"{LAB}-model")
 
@@ -41,28 +45,74 @@ def layout():
             dbc.Row(
                 [
                     dbc.Col(model_select(f"{LAB}-model", "llama-2-7b"), md=6, lg=4),
-                    dbc.Col(select_field(f"{LAB}-gpu", "GPU", [g.name for g in list_gpus()],
-                                         "A100 80GB SXM"), md=6, lg=4),
-                    dbc.Col(select_field(f"{LAB}-precision", "Precision and optimizer",
-                                         _opts(PRECISION_LABELS), "mixed_adam"), md=12, lg=4),
+                    dbc.Col(
+                        select_field(
+                            f"{LAB}-gpu", "GPU", [g.name for g in list_gpus()], "A100 80GB SXM"
+                        ),
+                        md=6,
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        select_field(
+                            f"{LAB}-precision",
+                            "Precision and optimizer",
+                            _opts(PRECISION_LABELS),
+                            "mixed_adam",
+                        ),
+                        md=12,
+                        lg=4,
+                    ),
                 ],
                 className="g-2",
             ),
             dbc.Row(
                 [
-                    dbc.Col(number_field(f"{LAB}-micro", "Micro-batch", 1, **whole,
-                                         help="Sequences per GPU per step."), xs=6, md=2),
-                    dbc.Col(number_field(f"{LAB}-seq", "Sequence length", 4096, **whole),
-                            xs=6, md=2),
-                    dbc.Col(number_field(f"{LAB}-dp", "Data parallel", 8, **whole,
-                                         help="Copies of the model."), xs=4, md=2),
-                    dbc.Col(number_field(f"{LAB}-tp", "Tensor parallel", 1, **whole,
-                                         help="Splits each layer."), xs=4, md=2),
-                    dbc.Col(number_field(f"{LAB}-pp", "Pipeline parallel", 1, **whole,
-                                         help="Splits the layers."), xs=4, md=2),
-                    dbc.Col(select_field(f"{LAB}-recompute", "Recompute activations",
-                                         _opts(RECOMPUTE_LABELS), "selective",
-                                         help="Selective: attention only."), xs=12, md=2),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-micro",
+                            "Micro-batch",
+                            1,
+                            **whole,
+                            help="Sequences per GPU per step.",
+                        ),
+                        xs=6,
+                        md=2,
+                    ),
+                    dbc.Col(
+                        number_field(f"{LAB}-seq", "Sequence length", 4096, **whole), xs=6, md=2
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-dp", "Data parallel", 8, **whole, help="Copies of the model."
+                        ),
+                        xs=4,
+                        md=2,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-tp", "Tensor parallel", 1, **whole, help="Splits each layer."
+                        ),
+                        xs=4,
+                        md=2,
+                    ),
+                    dbc.Col(
+                        number_field(
+                            f"{LAB}-pp", "Pipeline parallel", 1, **whole, help="Splits the layers."
+                        ),
+                        xs=4,
+                        md=2,
+                    ),
+                    dbc.Col(
+                        select_field(
+                            f"{LAB}-recompute",
+                            "Recompute activations",
+                            _opts(RECOMPUTE_LABELS),
+                            "selective",
+                            help="Selective: attention only.",
+                        ),
+                        xs=12,
+                        md=2,
+                    ),
                 ],
                 className="g-2 mt-1",
             ),
@@ -74,7 +124,9 @@ def layout():
                             dbc.RadioItems(
                                 id=f"{LAB}-zero",
                                 options=[{"label": str(i), "value": i} for i in range(4)],
-                                value=1, inline=True, className="small",
+                                value=1,
+                                inline=True,
+                                className="small",
                             ),
                         ],
                         md=6,
@@ -82,9 +134,15 @@ def layout():
                     dbc.Col(
                         dbc.Checklist(
                             id=f"{LAB}-sp",
-                            options=[{"label": "Sequence parallelism (with tensor parallel)",
-                                      "value": "sp"}],
-                            value=[], switch=True, className="small mt-md-4",
+                            options=[
+                                {
+                                    "label": "Sequence parallelism (with tensor parallel)",
+                                    "value": "sp",
+                                }
+                            ],
+                            value=[],
+                            switch=True,
+                            className="small mt-md-4",
                         ),
                         md=6,
                     ),
@@ -132,11 +190,19 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
         ("pp", pp, "Pipeline parallel", 1024),
     ):
         ints[key] = int(parse_number(raw, label, minimum=1, maximum=hi, integer=True))
-    kwargs = dict(dp=ints["dp"], tp=ints["tp"], pp=ints["pp"], recompute=recompute,
-                  sequence_parallel=bool(sp) and ints["tp"] > 1, precision=precision)
+    kwargs = dict(
+        dp=ints["dp"],
+        tp=ints["tp"],
+        pp=ints["pp"],
+        recompute=recompute,
+        sequence_parallel=bool(sp) and ints["tp"] > 1,
+        precision=precision,
+    )
     try:
-        by_stage = [training_memory(cfg, ints["micro"], ints["seq"], zero_stage=z, **kwargs)
-                    for z in range(4)]
+        by_stage = [
+            training_memory(cfg, ints["micro"], ints["seq"], zero_stage=z, **kwargs)
+            for z in range(4)
+        ]
     except ValueError as err:
         raise InputError(str(err)) from None
     mem = by_stage[zero]
@@ -144,11 +210,14 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
     fits = mem.total <= capacity
     n_gpus = ints["dp"] * ints["tp"] * ints["pp"]
     verdict = dbc.Alert(
-        [html.I(className=f"bi {'bi-check-circle' if fits else 'bi-x-circle'} me-2"),
-         html.Strong("Fits" if fits else "Does not fit"),
-         f": {human_bytes(mem.total)} of {gpu.memory_gb:g} GB per GPU "
-         f"({100 * mem.total / capacity:.0f}%), on {n_gpus:,} GPUs."],
-        color="success" if fits else "danger", className="py-2 small mb-0",
+        [
+            html.I(className=f"bi {'bi-check-circle' if fits else 'bi-x-circle'} me-2"),
+            html.Strong("Fits" if fits else "Does not fit"),
+            f": {human_bytes(mem.total)} of {gpu.memory_gb:g} GB per GPU "
+            f"({100 * mem.total / capacity:.0f}%), on {n_gpus:,} GPUs.",
+        ],
+        color="success" if fits else "danger",
+        className="py-2 small mb-0",
         id=f"{LAB}-fits",
     )
     stats = [
@@ -160,8 +229,11 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
     ]
     bars = [(ZERO_LABELS[z].split(" (")[0], m.as_dict()) for z, m in enumerate(by_stage)]
     fig = memory_bars_figure(
-        bars, capacity, f"{gpu.name}: {gpu.memory_gb:g} GB",
-        title=f"{name}: memory per GPU at each ZeRO stage", highlight=f"ZeRO {zero}",
+        bars,
+        capacity,
+        f"{gpu.name}: {gpu.memory_gb:g} GB",
+        title=f"{name}: memory per GPU at each ZeRO stage",
+        highlight=f"ZeRO {zero}",
     )
     return verdict, stats, fig
 
@@ -186,9 +258,14 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
 )
 def update(choice, gpu, precision, micro, seq, dp, tp, pp, recompute, zero, sp, selected):
     try:
-        verdict, stats, fig = plan(choice, selected, gpu, precision, micro, seq, dp, tp, pp,
-                                   recompute, zero, sp)
+        verdict, stats, fig = plan(
+            choice, selected, gpu, precision, micro, seq, dp, tp, pp, recompute, zero, sp
+        )
     except InputError as err:
-        return None, None, message_figure("Fix the input above to see the memory."), (
-            field_error(str(err)))
+        return (
+            None,
+            None,
+            message_figure("Fix the input above to see the memory."),
+            (field_error(str(err))),
+        )
     return verdict, stats, fig, None

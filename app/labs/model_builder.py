@@ -110,7 +110,9 @@ def layout():
                                 className="font-monospace small mb-2",
                             ),
                             dbc.Button(
-                                "Use this config", id=f"{LAB}-paste-apply", size="sm",
+                                "Use this config",
+                                id=f"{LAB}-paste-apply",
+                                size="sm",
                                 color="secondary",
                             ),
                         ],
@@ -242,9 +244,12 @@ def analyse(*raw):
     try:
         cfg = read_config(dict(zip(FIELDS, raw, strict=True)))
     except InputError as err:
-        return None, message_figure("Fix the input named above to see the breakdown."), (
-            field_error(str(err))
-        ), no_update
+        return (
+            None,
+            message_figure("Fix the input named above to see the breakdown."),
+            (field_error(str(err))),
+            no_update,
+        )
     name = matching_preset(cfg) or "Custom model"
     p = count_params(cfg)
     flops = forward_flops_per_token(cfg)
@@ -261,7 +266,9 @@ def analyse(*raw):
         parts["MLP (active per token)"] = p.active_mlp
         parts["MLP (idle experts)"] = parts.pop("MLP") - p.active_mlp
     fig = parts_figure(
-        parts, title=f"Where {name}'s parameters are", axis_title="Parameters",
+        parts,
+        title=f"Where {name}'s parameters are",
+        axis_title="Parameters",
         fmt=human_count,
     )
     return stats, fig, None, {"name": name, "config": cfg.to_dict()}

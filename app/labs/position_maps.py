@@ -52,23 +52,38 @@ def layout():
                             ),
                             html.Div(
                                 [
-                                    html.Label("Positions", htmlFor=f"{LAB}-positions",
-                                               className="form-label small mb-0"),
-                                    dcc.Slider(
-                                        id=f"{LAB}-positions", min=16, max=256, step=16,
-                                        value=64, marks={16: "16", 128: "128", 256: "256"},
+                                    html.Label(
+                                        "Positions",
+                                        htmlFor=f"{LAB}-positions",
+                                        className="form-label small mb-0",
                                     ),
-                                    html.Label("Dimensions", htmlFor=f"{LAB}-dims",
-                                               className="form-label small mb-0"),
                                     dcc.Slider(
-                                        id=f"{LAB}-dims", min=8, max=128, step=8, value=64,
+                                        id=f"{LAB}-positions",
+                                        min=16,
+                                        max=256,
+                                        step=16,
+                                        value=64,
+                                        marks={16: "16", 128: "128", 256: "256"},
+                                    ),
+                                    html.Label(
+                                        "Dimensions",
+                                        htmlFor=f"{LAB}-dims",
+                                        className="form-label small mb-0",
+                                    ),
+                                    dcc.Slider(
+                                        id=f"{LAB}-dims",
+                                        min=8,
+                                        max=128,
+                                        step=8,
+                                        value=64,
                                         marks={8: "8", 64: "64", 128: "128"},
                                     ),
                                 ]
                             ),
                             html.Div(id=f"{LAB}-error"),
                             dcc.Graph(
-                                id=f"{LAB}-encoding", config=GRAPH_CONFIG,
+                                id=f"{LAB}-encoding",
+                                config=GRAPH_CONFIG,
                                 style={"height": "360px"},
                             ),
                         ],
@@ -100,14 +115,23 @@ def mask_figure():
     mask = causal_mask(len(SENTENCE)).astype(float)
     labels = [f"{i + 1}. {w}" for i, w in enumerate(SENTENCE)]
     fig = heatmap_figure(
-        mask, title="Who can attend to whom", x_title="key (looked at)",
-        y_title="query (looking)", colorscale=[[0, "#f1f3f5"], [1, "#3459e6"]], zmid=None,
-        x_labels=labels, y_labels=labels, hover="%{z}", showscale=False, height=380,
+        mask,
+        title="Who can attend to whom",
+        x_title="key (looked at)",
+        y_title="query (looking)",
+        colorscale=[[0, "#f1f3f5"], [1, "#3459e6"]],
+        zmid=None,
+        x_labels=labels,
+        y_labels=labels,
+        hover="%{z}",
+        showscale=False,
+        height=380,
     )
     fig.update_traces(
         hovertemplate="%{y} → %{x}: %{customdata}<extra></extra>",
         customdata=np.where(mask > 0, "allowed", "hidden (future)"),
-        xgap=1, ygap=1,
+        xgap=1,
+        ygap=1,
     )
     return fig
 
@@ -122,8 +146,7 @@ def mask_figure():
 def encoding(kind, positions, dims):
     try:
         kind = parse_choice(kind, "Encoding", list(KINDS))
-        positions = int(parse_number(positions, "Positions", minimum=1, maximum=1024,
-                                     integer=True))
+        positions = int(parse_number(positions, "Positions", minimum=1, maximum=1024, integer=True))
         dims = int(parse_number(dims, "Dimensions", minimum=2, maximum=512, integer=True))
         if dims % 2:
             raise InputError("Dimensions must be even: they come in sine/cosine pairs.")
@@ -132,11 +155,15 @@ def encoding(kind, positions, dims):
     if kind == "sinusoidal":
         z = sinusoidal_encoding(positions, dims)
         return heatmap_figure(
-            z, title="Sinusoidal encoding: value added to each dimension",
-            x_title="dimension", y_title="position",
+            z,
+            title="Sinusoidal encoding: value added to each dimension",
+            x_title="dimension",
+            y_title="position",
         ), None
     z = np.cos(rope_angles(positions, dims))
     return heatmap_figure(
-        z, title="RoPE: cosine of each pair's rotation angle",
-        x_title="dimension pair", y_title="position",
+        z,
+        title="RoPE: cosine of each pair's rotation angle",
+        x_title="dimension pair",
+        y_title="position",
     ), None

@@ -6,12 +6,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from app import progress
 from app.components.progress_widgets import overall_bar, status_badge
 from app.config import TITLE
 from app.content import get_content
 from app.figures.pipeline import pipeline_map
 from app.figures.theme import GRAPH_CONFIG
+from app.state import progress
 
 dash.register_page(__name__, path="/", title=TITLE, name="Dashboard", order=0)
 

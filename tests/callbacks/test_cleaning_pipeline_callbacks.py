@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from dash import html, no_update
 
-from app.jobs import JobsBusy
 from app.labs import cleaning_pipeline as lab
+from app.services.jobs import JobsBusy
 
 DEFAULTS = dict(
     steps=list(lab.TOGGLES),

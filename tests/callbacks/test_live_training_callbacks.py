@@ -7,10 +7,12 @@ from dataclasses import asdict, replace
 import pytest
 from dash import no_update
 
-from app import jobs, training_job
 from app.config import settings
 from app.labs import live_training
-from app.training_job import DEFAULTS, parse_settings, run_record, run_training, sanitize_runs
+from app.services import jobs
+from app.services.tinygpt import training as training_job
+from app.services.tinygpt.training import DEFAULTS, parse_settings, run_record, run_training
+from app.state.runs import CURVE_POINTS, sanitize_runs
 from app.validation import InputError
 from tests.callbacks.test_planner_callbacks import error_text
 
@@ -63,7 +65,7 @@ def test_start_with_bad_settings_answers_with_the_sentence_and_keeps_the_runs():
 
 
 def test_start_tells_a_learner_when_the_server_is_busy(monkeypatch):
-    from app.jobs import JobsBusy
+    from app.services.jobs import JobsBusy
 
     def busy(*args, **kwargs):
         raise JobsBusy("The server is busy: 2 training jobs already running.")
@@ -167,7 +169,7 @@ def test_a_run_record_is_small_enough_for_browser_storage(tmp_path, monkeypatch)
     monkeypatch.setattr(training_job, "settings", replace(settings, cache_dir=str(tmp_path)))
     result = run_training(parse_settings(asdict(replace(DEFAULTS, steps=120))))
     record = run_record(result)
-    assert len(record["val_step"]) <= training_job.CURVE_POINTS
+    assert len(record["val_step"]) <= CURVE_POINTS
     assert record["val_step"][-1] == 120
     assert sanitize_runs([record]) == [record]
 

@@ -9,9 +9,9 @@ from dash import stringify_id
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
-from app import progress
 from app.components import quiz, shell, stage_page
 from app.content import get_content
+from app.state import progress
 
 SLUGS = get_content().slugs
 

@@ -8,12 +8,13 @@ from dataclasses import asdict, replace
 import pytest
 from dash import no_update
 
-from app import finetune_job, jobs
 from app.config import settings
 from app.core.tinylm import TinyGPT, TinyGPTConfig, load_pretrained
 from app.core.tinylm.finetune import LoRAConfig, lora_trainable_params
-from app.finetune_job import DEFAULTS, parse_settings, run_finetune
 from app.labs import tiny_finetune
+from app.services import jobs
+from app.services.tinygpt import finetuning as finetune_job
+from app.services.tinygpt.finetuning import DEFAULTS, parse_settings, run_finetune
 from app.validation import InputError
 from tests.callbacks.test_planner_callbacks import error_text
 
@@ -103,7 +104,7 @@ def test_start_with_bad_settings_answers_with_the_sentence():
 
 
 def test_start_tells_a_learner_when_the_server_is_busy(monkeypatch):
-    from app.jobs import JobsBusy
+    from app.services.jobs import JobsBusy
 
     def busy(*args, **kwargs):
         raise JobsBusy("The server is busy: 2 training jobs already running.")

@@ -7,11 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from app import text_generation, text_measure, tiny_models
 from app.core.sampling import sampling_distribution
 from app.core.tinylm import load_pretrained
 from app.labs import tiny_eval, tiny_generate
-from app.tiny_models import PRETRAINED
+from app.services.tinygpt import generation as text_generation
+from app.services.tinygpt import measuring as text_measure
+from app.services.tinygpt import models as tiny_models
+from app.services.tinygpt.models import PRETRAINED
 from tests.callbacks.test_planner_callbacks import error_text, is_message_figure, stat_values
 
 # ------------------------------------------------------------------ stage 07: measure
@@ -230,7 +232,7 @@ def test_a_prompt_with_unknown_characters_is_explained():
 
 
 def test_a_perplexity_above_the_vocabulary_is_not_called_a_choice_among_that_many():
-    from app.labs._tiny_eval_views import stats_view
+    from app.labs.tiny_eval.views import stats_view
 
     def perplexity_hint(text):
         m = text_measure.measure_text(PRETRAINED, text)[1]

@@ -45,8 +45,9 @@ def test_every_stage_is_complete(content):
 
 def test_every_lab_placed_in_content_exists_and_every_lab_is_placed(content):
     placed = [lab for s in content.stages for lab in s.labs]
-    # as app.labs.import_all_labs: a leading underscore marks a helper module, not a lab
-    modules = {p.stem for p in (ROOT / "app" / "labs").glob("*.py") if not p.stem.startswith("_")}
+    from app.labs import import_all_labs
+
+    modules = set(import_all_labs())
     assert sorted(set(placed) - modules) == [], "content places labs that do not exist"
     assert sorted(modules - set(placed)) == [], "labs exist that no page shows"
     assert len(placed) == len(set(placed)), "a lab is placed twice"

@@ -211,9 +211,9 @@ def stage_texts(content_dir: str | Path | None = None) -> list[str]:
     """The paragraphs of every `content/stages/*.md` body: YAML front matter and `{{...}}`
     placeholders removed, in file order (deterministic)."""
     if content_dir is None:
-        from app.config import settings
+        from app.core.paths import SHIPPED_CONTENT_DIR
 
-        content_dir = settings.content_dir
+        content_dir = SHIPPED_CONTENT_DIR
     paragraphs: list[str] = []
     for path in sorted(Path(content_dir).glob("stages/*.md")):
         text = path.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from app.config import settings
+from app.core.paths import SHIPPED_CONTENT_DIR
 
 VAL_EVERY = 10  # document i goes to validation when i % VAL_EVERY == VAL_EVERY - 1
 DOC_SEPARATOR = "\n\n"
@@ -79,7 +79,7 @@ def _stage_documents(path: Path) -> list[str]:
 
 def documents(content_dir: Path | str | None = None) -> list[str]:
     """Every document of the corpus, in a fixed order."""
-    root = Path(content_dir or settings.content_dir)
+    root = Path(content_dir or SHIPPED_CONTENT_DIR)
     docs: list[str] = []
     for path in sorted((root / "stages").glob("*.md")):
         docs += _stage_documents(path)
@@ -101,9 +101,10 @@ def _load(content_dir: str) -> tuple[str, str]:
     return DOC_SEPARATOR.join(train), DOC_SEPARATOR.join(val)
 
 
-def load_corpus() -> tuple[str, str]:
-    """(train_text, val_text): every tenth document is validation; deterministic."""
-    return _load(str(settings.content_dir))
+def load_corpus(content_dir: Path | str | None = None) -> tuple[str, str]:
+    """(train_text, val_text) of the guide in `content_dir` (default: the shipped one):
+    every tenth document is validation; deterministic."""
+    return _load(str(content_dir or SHIPPED_CONTENT_DIR))
 
 
 def corpus_hash(train_text: str, val_text: str) -> str:

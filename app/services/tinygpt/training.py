@@ -18,13 +18,13 @@ import numpy as np
 
 from app.config import settings
 from app.core.schedules import SCHEDULES
-from app.jobs import JobGuard, job_slot
+from app.services.jobs import JobGuard, job_slot
+from app.state.runs import CURVE_POINTS
 from app.validation import InputError, parse_choice, parse_number
 
 HEAD_CHOICES = (1, 2, 4, 8)
 MAX_TOKENS_PER_STEP = 16_384  # batch × context: keeps one step's activations to tens of MB
 SAMPLE_CHARS = 160
-CURVE_POINTS = 60  # points of a run's curve kept in the browser for comparison
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def corpus():
     """(tokenizer, train ids, validation ids) of the shipped corpus, encoded once per process."""
     from app.core.tinylm import CharTokenizer, load_corpus
 
-    train_text, val_text = load_corpus()
+    train_text, val_text = load_corpus(settings.content_dir)
     tokenizer = CharTokenizer.from_text(train_text + val_text)
     train_ids = np.asarray(tokenizer.encode(train_text), dtype=np.int64)
     val_ids = np.asarray(tokenizer.encode(val_text), dtype=np.int64)
@@ -286,53 +286,3 @@ def _thin(n: int, most: int) -> list[int]:
     step = n / most
     picked = sorted({int(i * step) for i in range(most)} | {n - 1})
     return picked
-
-
-MAX_RUNS_KEPT = 8
-
-
-def sanitize_runs(data) -> list[dict]:
-    """The runs kept in the browser, repaired: anything malformed or tampered is dropped,
-    valid records are kept (newest last, at most MAX_RUNS_KEPT)."""
-    if not isinstance(data, list):
-        return []
-    kept = []
-    for r in data[-MAX_RUNS_KEPT * 4 :]:
-        if not isinstance(r, dict):
-            continue
-        steps, losses = r.get("val_step"), r.get("val_loss")
-        if not (
-            isinstance(r.get("id"), str)
-            and isinstance(r.get("label"), str)
-            and isinstance(steps, list)
-            and isinstance(losses, list)
-            and len(steps) == len(losses) <= 4 * CURVE_POINTS
-        ):
-            continue
-        if not all(_is_number(x) for x in steps + losses):
-            continue
-        kept.append(
-            {
-                "id": r["id"][:40],
-                "label": r["label"][:80],
-                "final_val_loss": r.get("final_val_loss")
-                if _is_number(r.get("final_val_loss"))
-                else None,
-                "final_train_loss": r.get("final_train_loss")
-                if _is_number(r.get("final_train_loss"))
-                else None,
-                "tokens_per_second": r.get("tokens_per_second")
-                if _is_number(r.get("tokens_per_second"))
-                else None,
-                "stopped_because": r.get("stopped_because")
-                if r.get("stopped_because") in (None, "cancelled", "time limit", "diverged")
-                else None,
-                "val_step": steps,
-                "val_loss": losses,
-            }
-        )
-    return kept[-MAX_RUNS_KEPT:]
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)

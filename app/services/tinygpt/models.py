@@ -2,8 +2,8 @@
 they trained on stage 05 whose weights are still on this server.
 
 No Dash here. The runs come from the browser (the shell's `trained-runs` local store), so
-every id is untrusted: only `[0-9a-f]{12}` (what `app.training_job` writes) is ever turned
-into a path, and only inside `CACHE_DIR/models`. A run whose file is gone (the server
+every id is untrusted: only `[0-9a-f]{12}` (what `app.services.tinygpt.training` writes)
+is ever turned into a path, and only inside `CACHE_DIR/models`. A run whose file is gone (the server
 restarted, or the cache dropped old files) falls back to the shipped model, with a note.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from app.config import settings
-from app.training_job import sanitize_runs
+from app.state.runs import sanitize_runs
 
 PRETRAINED = "pretrained"
 _RUN_ID = re.compile(r"[0-9a-f]{12}")
@@ -141,7 +141,7 @@ def corpus_ids(model_key: str) -> tuple[np.ndarray, np.ndarray]:
     from app.core.tinylm import load_corpus
 
     tokenizer = resolve(model_key).tokenizer
-    train_text, val_text = load_corpus()
+    train_text, val_text = load_corpus(settings.content_dir)
     return (
         np.asarray(tokenizer.encode(train_text), dtype=np.int64),
         np.asarray(tokenizer.encode(val_text), dtype=np.int64),

@@ -16,10 +16,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from app.config import settings
 from app.core.evaluation import bits_per_character, perplexity, unigram_cross_entropy
 from app.core.surprise import token_surprise
-from app.figures.tiny import char_label
-from app.tiny_models import LoadedModel, corpus_ids, resolve
+from app.core.units import char_label
+from app.services.tinygpt.models import LoadedModel, corpus_ids, resolve
 from app.validation import InputError
 
 MAX_CHARS = 256  # characters measured; more are cut, with a note
@@ -33,7 +34,7 @@ def samples() -> dict[str, str]:
     (held out from training), the same words in a random order, and random letters."""
     from app.core.tinylm import load_corpus
 
-    train_text, val_text = load_corpus()
+    train_text, val_text = load_corpus(settings.content_dir)
     known = set(train_text)
     sentences = (s for para in val_text.split("\n\n") for s in re.split(r"(?<=[.!?])\s+", para))
     sentence = next(

@@ -1,8 +1,9 @@
 """Fine-tuning lab: fine-tune the tiny GPT on the guide's own questions and answers, live,
 with full fine-tuning or LoRA; watch the task loss fall and the pretraining-text loss
 (forgetting); ask a held-out question before and after. The science is
-`app.core.tinylm.finetune`, the job's limits and slots `app.finetune_job` and `app.jobs`,
-the result views `app.labs._tiny_finetune_views`."""
+`app.core.tinylm.finetune`; the job's limits and slots are
+`app.services.tinygpt.finetuning` and `app.services.jobs`; the result views are
+`app.labs.tiny_finetune.views`."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from app.components.tiny_model_picker import follow_trained_runs, tiny_model_sel
 from app.config import settings
 from app.figures.finetune import finetune_loss_figure
 from app.figures.theme import GRAPH_CONFIG
-from app.finetune_job import (
+from app.labs.tiny_finetune.views import LAB, progress_view, result_view
+from app.services.jobs import JobsBusy
+from app.services.tinygpt.finetuning import (
     DEFAULTS,
     MAX_RANK,
     SUGGESTED_LR,
@@ -30,8 +33,6 @@ from app.finetune_job import (
     run_finetune,
     trainable_count,
 )
-from app.jobs import JobsBusy
-from app.labs._tiny_finetune_views import LAB, progress_view, result_view
 from app.validation import InputError
 
 FIELDS = ("model", "method", "rank", "alpha", "targets", "scope", "steps", "lr", "seed", "question")

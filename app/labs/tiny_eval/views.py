@@ -12,8 +12,8 @@ from app.components.lab_card import stat
 from app.core.evaluation import perplexity
 from app.core.surprise import default_stride
 from app.figures.tiny import SURPRISE_MAX_NATS, surprise_colours, surprise_gradient_css
-from app.text_measure import MAX_CHARS, Measurement, quote
-from app.tiny_models import VAL_WINDOWS
+from app.services.tinygpt.measuring import MAX_CHARS, Measurement, quote
+from app.services.tinygpt.models import VAL_WINDOWS
 
 LAB = "tiny_eval"
 

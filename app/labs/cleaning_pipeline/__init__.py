@@ -33,8 +33,7 @@ from app.core.data.pipeline import (
 )
 from app.figures.funnel import funnel_figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.jobs import JobsBusy, job_slot
-from app.labs._cleaning_views import (
+from app.labs.cleaning_pipeline.views import (
     LAB,
     PRE_STYLE,
     clusters_view,
@@ -44,6 +43,7 @@ from app.labs._cleaning_views import (
     rules_view,
     stats_view,
 )
+from app.services.jobs import JobsBusy, job_slot
 from app.validation import InputError, parse_choice, parse_number
 
 MAX_TEXT_CHARS = 20_000

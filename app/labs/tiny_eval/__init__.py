@@ -3,8 +3,8 @@ surprised the model was (−ln p), and the mean surprise becomes loss, bits per 
 and perplexity, next to the baselines and the model's held-out validation loss.
 
 The model is the shipped checkpoint or one of the learner's stage-05 runs
-(`app.tiny_models`); the measuring is `app.text_measure`, the views
-`app.labs._tiny_eval_views`.
+(`app.services.tinygpt.models`); the measuring is `app.services.tinygpt.measuring`, the views
+`app.labs.tiny_eval.views`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_trained_runs, tiny_model_select
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.figures.tiny import loss_comparison_figure
-from app.labs._tiny_eval_views import (
+from app.labs.tiny_eval.views import (
     LAB,
     coloured_text,
     comparison_rows,
@@ -25,8 +25,8 @@ from app.labs._tiny_eval_views import (
     notes_view,
     stats_view,
 )
-from app.text_measure import MAX_CHARS, SAMPLES, measure_text, sample_text
-from app.tiny_models import validation_loss
+from app.services.tinygpt.measuring import MAX_CHARS, SAMPLES, measure_text, sample_text
+from app.services.tinygpt.models import validation_loss
 from app.validation import InputError
 
 MAX_PASTE = 5000  # the text box refuses longer pastes outright

@@ -8,10 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from app.components.lab_card import stat
-from app.core.units import human_bytes, human_count
-from app.figures.tiny import char_label
-from app.text_generation import Generation, memory_rows
-from app.tiny_models import LoadedModel
+from app.core.units import char_label, human_bytes, human_count
+from app.services.tinygpt.generation import Generation, memory_rows
+from app.services.tinygpt.models import LoadedModel
 
 LAB = "tiny_generate"
 

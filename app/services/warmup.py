@@ -17,7 +17,7 @@ def _warm() -> None:
     from app.core.data.pipeline import PipelineConfig, run_on_default_corpus
     from app.core.data.tokenization import default_compression_curves
     from app.core.tinylm import load_pretrained
-    from app.training_job import baselines
+    from app.services.tinygpt.training import baselines
 
     for name, work in (
         ("cleaning pipeline", lambda: run_on_default_corpus(PipelineConfig())),

@@ -3,8 +3,8 @@ see which next characters the sampler keeps, time the generation on this server,
 size the model's serving memory (weights and KV cache) next to Llama 2 7B's.
 
 The model is the shipped checkpoint or one of the learner's stage-05 runs
-(`app.tiny_models`); the work (checking a request, generating, sizing memory) is
-`app.text_generation`.
+(`app.services.tinygpt.models`); the work (checking a request, generating, sizing memory) is
+`app.services.tinygpt.generation`.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_trained_runs, tiny_model_select
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.figures.tiny import next_char_figure
-from app.labs._tiny_generate_views import LAB, memory_table, no_memory, speed_view, tail
-from app.text_generation import (
+from app.labs.tiny_generate.views import LAB, memory_table, no_memory, speed_view, tail
+from app.services.tinygpt.generation import (
     MAX_NEW_CHARS,
     MAX_PROMPT,
     generate,
     next_char_distribution,
     parse_request,
 )
-from app.tiny_models import PRETRAINED, resolve
+from app.services.tinygpt.models import PRETRAINED, resolve
 from app.validation import InputError
 
 BAR_CHARS = 24  # candidates drawn in the next-character chart

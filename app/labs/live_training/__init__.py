@@ -1,6 +1,6 @@
 """Training lab: train a real tiny GPT on the guide's own text, live, with progress and
 cancel; compare runs. The model and its training loop are `app.core.tinylm`; the job's
-limits and slots are `app.training_job` and `app.jobs`."""
+limits and slots are `app.services.tinygpt.training` and `app.services.jobs`."""
 
 from __future__ import annotations
 
@@ -21,16 +21,16 @@ from app.core.compute import training_flops
 from app.core.units import scientific
 from app.figures.theme import GRAPH_CONFIG
 from app.figures.training import loss_figure, runs_figure
-from app.jobs import JobsBusy
-from app.training_job import (
+from app.services.jobs import JobsBusy
+from app.services.tinygpt.training import (
     DEFAULTS,
     HEAD_CHOICES,
     baselines,
     parse_settings,
     run_record,
     run_training,
-    sanitize_runs,
 )
+from app.state.runs import sanitize_runs
 from app.validation import InputError
 
 LAB = "live_training"
@@ -287,7 +287,7 @@ def estimate(*values):
         run = parse_settings(_raw(values))
     except InputError as err:
         return None, field_error(str(err))
-    from app.training_job import model_config
+    from app.services.tinygpt.training import model_config
 
     n_params = model_config(run).n_params()
     tokens = run.batch_size * run.seq_len

@@ -5,7 +5,7 @@ and after.
 
 No Dash here: the stage-06 lab runs `run_finetune` inside a background callback, and the
 tests call it directly. The science is `app.core.tinylm.finetune`; limits come from
-`app.config.settings` (JOB_* variables), as for stage 05's `app.training_job`.
+`app.config.settings` (JOB_* variables), as for stage 05's `app.services.tinygpt.training`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from functools import lru_cache
 import numpy as np
 
 from app.config import settings
-from app.jobs import JobGuard, job_slot
-from app.tiny_models import PRETRAINED
-from app.training_job import sample
+from app.services.jobs import JobGuard, job_slot
+from app.services.tinygpt.models import PRETRAINED
+from app.services.tinygpt.training import sample
 from app.validation import InputError, parse_choice, parse_number
 
 METHODS = ("lora", "full")
@@ -35,7 +35,7 @@ SUGGESTED_LR = {"lora": 3e-3, "full": 3e-4}  # adapters usually want a higher ra
 class FinetuneSettings:
     """What the learner chose, checked against the limits."""
 
-    model: str = PRETRAINED  # or a stage-05 run id (app.tiny_models)
+    model: str = PRETRAINED  # or a stage-05 run id (app.services.tinygpt.models)
     method: str = "lora"
     rank: int = 4
     alpha: float = 8.0
@@ -119,7 +119,7 @@ def reference_ids(tokenizer) -> np.ndarray:
     """The pretraining validation text in this tokenizer's ids: its loss shows forgetting."""
     from app.core.tinylm import load_corpus
 
-    return np.asarray(tokenizer.encode(load_corpus()[1]), dtype=np.intp)
+    return np.asarray(tokenizer.encode(load_corpus(settings.content_dir)[1]), dtype=np.intp)
 
 
 def held_out_questions() -> list[str]:
@@ -130,7 +130,7 @@ def held_out_questions() -> list[str]:
 def load_model(value):
     """(model, tokenizer, description) for a model choice; the model is shared: not trained
     in place (the tuners copy it)."""
-    from app.tiny_models import load_choice
+    from app.services.tinygpt.models import load_choice
 
     return load_choice(value)
 

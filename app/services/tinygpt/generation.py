@@ -17,7 +17,7 @@ from app.core.architecture import count_params
 from app.core.presets import get_preset, preset_info
 from app.core.sampling import sampling_distribution
 from app.core.serving import kv_cache_bytes, weights_bytes
-from app.tiny_models import LoadedModel, to_model_config
+from app.services.tinygpt.models import LoadedModel, to_model_config
 from app.validation import InputError, parse_number
 
 MAX_NEW_CHARS = 300  # 1.3-2.5 ms a character on this 2-core server (busy or not): under 1 s
