@@ -12,16 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.content import get_content
-from tests.browser.conftest import free_port, wait_until_up
+from tests.helpers import free_port, procfile_command, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def procfile_command(process: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith(f"{process}:"):
-            return line.split(":", 1)[1].strip()
-    raise AssertionError(f"Procfile has no {process}: line")
 
 
 def test_procfile_web_binds_all_interfaces_on_port():

@@ -17,16 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import (
-    ROOT,
-    click,
-    console_errors,
-    free_port,
-    wait_for_text_change,
-    wait_until_up,
-)
-from tests.browser.test_planner_labs import type_into
-from tests.test_procfile_smoke import procfile_command
+from tests.browser.helpers import click, console_errors, type_into, wait_for_text_change
+from tests.helpers import ROOT, free_port, procfile_command, wait_until_up
 
 pytestmark = pytest.mark.redis
 REDIS = shutil.which("redis-server")

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import click, console_errors
-from tests.browser.test_planner_labs import type_into
+from tests.browser.helpers import click, console_errors, type_into
 
 
 def test_picking_mixtures_changes_the_charts(br, app_url):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.browser.conftest import attribute_of, click, console_errors, text_of
+from tests.browser.helpers import attribute_of, click, console_errors, text_of
 
 
 def _set(br, field, value):

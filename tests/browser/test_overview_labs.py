@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import click, console_errors
+from tests.browser.helpers import click, console_errors
 
 
 def test_following_another_model_updates_every_stage(br, app_url):

@@ -3,18 +3,9 @@ stages 05-08, types bad values and reads what is wrong."""
 
 from __future__ import annotations
 
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.browser.conftest import click, console_errors
-
-
-def type_into(br, selector: str, text: str) -> None:
-    """Replace an input's value as a person does, then press Tab (inputs send on blur)."""
-    element = click(br, selector)
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(Keys.DELETE)
-    element.send_keys(text, Keys.TAB)
+from tests.browser.helpers import click, console_errors, type_into
 
 
 def test_a_model_built_on_stage_04_is_planned_on_the_next_stages(br, app_url):

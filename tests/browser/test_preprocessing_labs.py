@@ -7,14 +7,14 @@ from __future__ import annotations
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     attribute_of,
     click,
     console_errors,
     text_of,
+    type_into,
     wait_for_text_change,
 )
-from tests.browser.test_planner_labs import type_into
 
 LAB = "#cleaning_pipeline"
 

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 
 from app.config import TITLE
 from app.content import get_content
-from tests.browser.conftest import click, console_errors
+from tests.browser.helpers import click, console_errors
 
 STAGES = get_content().stages
 ROUTES = [("/", TITLE)] + [(s.path, s.title) for s in STAGES] + [("/glossary", "Glossary")]

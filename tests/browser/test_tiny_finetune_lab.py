@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     attribute_of,
     click,
     console_errors,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import click, console_errors, text_of, wait_for_text_change
+from tests.browser.helpers import click, console_errors, text_of, wait_for_text_change
 
 LAB = "tokenizer_playground"
 COUNT = f"#{LAB}-n-tokens"

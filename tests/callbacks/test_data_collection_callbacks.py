@@ -12,7 +12,7 @@ from app.core.architecture import count_params
 from app.core.compute import chinchilla_tokens_for_params
 from app.core.presets import get_preset
 from app.labs import data_budget, data_mixtures, source_checklist
-from tests.callbacks.test_planner_callbacks import error_text, is_message_figure, stat_values
+from tests.helpers import error_text, is_message_figure, stat_values
 
 BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
 

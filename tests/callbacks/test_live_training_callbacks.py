@@ -14,7 +14,7 @@ from app.services.tinygpt import training as training_job
 from app.services.tinygpt.training import DEFAULTS, parse_settings, run_record, run_training
 from app.state.runs import CURVE_POINTS, sanitize_runs
 from app.validation import InputError
-from tests.callbacks.test_planner_callbacks import error_text
+from tests.helpers import error_text
 
 FIELDS = live_training.FIELDS
 

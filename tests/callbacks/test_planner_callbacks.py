@@ -23,22 +23,9 @@ from app.labs import (
     position_maps,
     serving_planner,
 )
+from tests.helpers import error_text, is_message_figure, stat_values
 
 BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
-
-
-def error_text(component) -> str:
-    """The sentence inside a field_error Alert."""
-    assert component is not None, "expected an error message"
-    return str(component.children[-1])
-
-
-def is_message_figure(fig) -> bool:
-    return len(fig.data) == 0 and len(fig.layout.annotations) == 1
-
-
-def stat_values(stats) -> dict[str, str]:
-    return {s.children[0].children: s.children[1].children for s in stats}
 
 
 # ---- 04 model builder -------------------------------------------------------------------

@@ -16,7 +16,7 @@ from app.services import jobs
 from app.services.tinygpt import finetuning as finetune_job
 from app.services.tinygpt.finetuning import DEFAULTS, parse_settings, run_finetune
 from app.validation import InputError
-from tests.callbacks.test_planner_callbacks import error_text
+from tests.helpers import error_text
 
 FIELDS = tiny_finetune.FIELDS
 

@@ -14,7 +14,7 @@ from app.services.tinygpt import generation as text_generation
 from app.services.tinygpt import measuring as text_measure
 from app.services.tinygpt import models as tiny_models
 from app.services.tinygpt.models import PRETRAINED
-from tests.callbacks.test_planner_callbacks import error_text, is_message_figure, stat_values
+from tests.helpers import error_text, is_message_figure, stat_values
 
 # ------------------------------------------------------------------ stage 07: measure
 
