@@ -87,3 +87,42 @@ def _amount(x: float, unit: str) -> str:
     if x == 1 and unit.endswith("s") and not unit.endswith("ss"):
         unit = unit[:-1]
     return f"{_fmt(x)} {unit}" if unit else _fmt(x)
+
+
+@dataclass(frozen=True)
+class NumberSpec:
+    """One number field, described once: the form, the server-side parsing and the help
+    text all come from here (a lab keeps a tuple of these, e.g. `FIELDS` in its fields.py).
+    `minimum`/`maximum` are inclusive; `unit` is shown beside the box and in messages."""
+
+    name: str
+    label: str
+    default: float | int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    unit: str = ""
+    help: str = ""
+
+    def parse(self, raw: Any) -> float | int:
+        return parse_number(
+            raw,
+            self.label,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            integer=self.integer,
+            unit=self.unit,
+        )
+
+
+def parse_fields(specs, raw: dict) -> tuple[dict[str, float | int], dict[str, str]]:
+    """Parse every field at once: (values of the good ones, {name: message} of the bad
+    ones), so that a form can name every invalid field together, not only the first."""
+    values: dict[str, float | int] = {}
+    errors: dict[str, str] = {}
+    for spec in specs:
+        try:
+            values[spec.name] = spec.parse(raw.get(spec.name))
+        except InputError as err:
+            errors[spec.name] = str(err)
+    return values, errors

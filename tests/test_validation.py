@@ -34,3 +34,19 @@ def test_good_numbers_come_back_typed():
     assert parse_number("1e21", "Budget") == 1e21
     assert parse_number(" 1_000 ", "Steps", integer=True) == 1000
     assert parse_number("7", "Steps", integer=True, minimum=1, maximum=10) == 7
+
+
+def test_parse_fields_names_every_bad_field_at_once():
+    from app.validation import NumberSpec, parse_fields
+
+    specs = (
+        NumberSpec("layers", "Layers", minimum=1, maximum=4, integer=True),
+        NumberSpec("lr", "Learning rate", minimum=1e-6, maximum=1.0),
+        NumberSpec("batch", "Batch", minimum=1, integer=True, unit="sequences"),
+    )
+    values, errors = parse_fields(specs, {"layers": "9", "lr": "0.01", "batch": "0"})
+    assert values == {"lr": 0.01}
+    assert errors == {
+        "layers": "Layers: must be at most 4.",
+        "batch": "Batch: must be at least 1 sequence.",
+    }

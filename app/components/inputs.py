@@ -73,3 +73,19 @@ def field_error(message: str | None) -> Any:
         color="warning",
         className="py-2 px-3 small mb-2",
     )
+
+
+def spec_field(prefix: str, spec, value: Any = "default", **kwargs) -> html.Div:
+    """The number input for an `app.validation.NumberSpec`, with id `{prefix}-{spec.name}`
+    and the spec's label, unit and help: the one place a field's words live."""
+    return number_field(
+        f"{prefix}-{spec.name}",
+        spec.label,
+        spec.default if value == "default" else value,
+        min=spec.minimum,
+        max=spec.maximum,
+        step=1 if spec.integer else "any",
+        unit=spec.unit,
+        help=spec.help,
+        **kwargs,
+    )
