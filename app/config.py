@@ -83,6 +83,36 @@ class Settings:
     job_max_concurrent: int = field(
         metadata={"env": "JOB_MAX_CONCURRENT", "help": "jobs that may run at once"}
     )
+    job_unpolled_s: float = field(
+        metadata={
+            "env": "JOB_UNPOLLED_S",
+            "help": "a job no page has polled for this long (tab closed) is cancelled",
+        }
+    )
+    job_progress_every_s: float = field(
+        metadata={"env": "JOB_PROGRESS_EVERY_S", "help": "how often a job reports progress"}
+    )
+    job_min_step_s: float = field(
+        metadata={
+            "env": "JOB_MIN_STEP_S",
+            "help": "tests only: slow every job step to at least this long (0 = off)",
+        }
+    )
+    model_store_runs_per_learner: int = field(
+        metadata={
+            "env": "MODEL_STORE_RUNS_PER_LEARNER",
+            "help": "trained (and fine-tuned) models kept per learner, newest first",
+        }
+    )
+    model_store_ttl_s: float = field(
+        metadata={"env": "MODEL_STORE_TTL_S", "help": "how long a learner's model is kept"}
+    )
+    model_store_max_mb: int = field(
+        metadata={
+            "env": "MODEL_STORE_MAX_MB",
+            "help": "total size of all stored models; the oldest go first",
+        }
+    )
 
 
 def load_settings() -> Settings:
@@ -99,6 +129,12 @@ def load_settings() -> Settings:
         job_max_params=_env_int("JOB_MAX_PARAMS", 2_000_000),
         job_time_limit_s=_env_float("JOB_TIME_LIMIT_S", 180.0),
         job_max_concurrent=_env_int("JOB_MAX_CONCURRENT", 2),
+        job_unpolled_s=_env_float("JOB_UNPOLLED_S", 8.0),
+        job_progress_every_s=_env_float("JOB_PROGRESS_EVERY_S", 0.4),
+        job_min_step_s=_env_float("JOB_MIN_STEP_S", 0.0),
+        model_store_runs_per_learner=_env_int("MODEL_STORE_RUNS_PER_LEARNER", 3),
+        model_store_ttl_s=_env_float("MODEL_STORE_TTL_S", 86_400.0),
+        model_store_max_mb=_env_int("MODEL_STORE_MAX_MB", 1024),
     )
 
 

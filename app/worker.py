@@ -2,19 +2,18 @@
 
     celery -A app.worker worker --loglevel=INFO --concurrency=2
 
-Importing this module builds the Celery app and registers every lab's background
-callback as a Celery task, under the same names the web process uses.
+Importing this module builds the Celery app with its one task, `ogelo.run_job`
+(`app.services.jobs.execute`), and imports every lab so that every job kind is known.
 """
 
 from __future__ import annotations
 
 from app.config import settings
 from app.labs import import_all_labs
-from app.services.jobs import background_manager, celery_app
+from app.services.jobs import celery_app
 
 if not settings.redis_url:
     raise SystemExit("REDIS_URL is not set: the Celery worker needs Redis.")
 
-background_manager()  # the CeleryManager: background callbacks register on it
 import_all_labs()
 celery = app = celery_app()

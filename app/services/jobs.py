@@ -1,62 +1,132 @@
-"""Background jobs: which manager runs them, and how many may run at once.
+"""Background jobs: slots, identity, and the one skeleton every job lab runs on.
 
-- No REDIS_URL: Dash's `DiskcacheManager` on `settings.cache_dir`. Jobs run in child
-  processes of the web process; several gunicorn workers on one machine share the folder.
-- REDIS_URL set: Dash's `CeleryManager` with Redis as broker and result backend; jobs
-  run on Celery workers (`celery -A app.worker worker`, the Procfile's `worker:` line).
+A *job* is one press of Start: it gets its own random id (never its inputs), runs in its
+own process, writes its progress and result to the *board*, and the page reads them back
+by polling (a `dcc.Interval`, see `app.components.job_controls`). Nothing about a job
+lives in the web process's memory, so a reloaded page re-attaches to its running job and
+any web process (or machine) can answer for it.
 
-Every job takes a *slot* before it works (`job_slot()`), so at most
-`settings.job_max_concurrent` run at once across all processes. A slot is a lease that
-the job renews as it goes: a job that is cancelled (its process killed) or dies simply
-stops renewing, and its slot frees itself `LEASE_S` seconds later. Nothing needs to
-clean up after a killed job.
+Where it runs and where the board lives:
+- No REDIS_URL: the board is a diskcache folder (`settings.cache_dir`); a job runs in a
+  process forked from the web process (several gunicorn workers on one machine share it).
+- REDIS_URL set: the board is Redis; a job runs as the Celery task `ogelo.run_job` on a
+  worker (`celery -A app.worker worker`, the Procfile's `worker:` line).
+
+The life of a job (web side `start_job`/`poll_job`/`cancel_job`; job side `execute`):
+1. parse: the lab turns the form into JSON params, or names every bad field (InputError).
+2. start: a *slot* is taken before any process starts: at most
+   `settings.job_max_concurrent` jobs on the server and one per learner (browser), else
+   `JobsBusy`. A slot is a lease the job renews as it works; a job that dies stops
+   renewing and its slot frees itself `LEASE_S` later.
+3. progress: the job calls `guard.report(payload)`; `poll_job` returns the latest.
+4. cancel: `cancel_job` sets a flag the job sees within a step. A job nobody has polled
+   for `settings.job_unpolled_s` seconds (the tab was closed) stops itself the same way.
+5. result: the job function returns a JSON dict (a dataclass's `to_json()`); InputError,
+   busy and unexpected errors (logged with `log.exception`) become a message, in one place.
+
+Adding a job kind (how DPO or any new lab reuses this)::
+
+    from app.services.jobs import JobGuard, job_kind
+
+    @job_kind("dpo")
+    def run_dpo_job(params: dict, guard: JobGuard) -> dict:
+        run = DpoSettings(**params)                # params are what your lab's parse returned
+        for step in ...:
+            if guard.stop_now():                   # cancel, time limit, tab closed
+                break
+            guard.report({"step": step, ...})      # JSON; throttled for you
+        return DpoResult(...).to_json()
+
+and in the lab, `app.components.job_controls.job_lab(JobLab(kind="dpo", ...))` wires
+Start, Cancel, the bar and the result. The module defining the kind must be imported by
+the lab (so the Celery worker, which imports every lab, knows it too).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 from app.config import settings
+from app.state.learner import sanitize as clean_learner_id  # noqa: F401 (re-exported)
+from app.validation import InputError
 
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
 LEASE_S = 5.0  # a slot not renewed for this long is free again (jobs renew every step)
+START_GRACE_S = 30.0  # a queued job's first lease: time for a worker to pick it up
+RECORD_TTL_S = 3600  # a job's progress and result are kept this long
 SLOTS_KEY = "ogelo:job-slots"
 
 
 class JobsBusy(RuntimeError):
-    """Every job slot is taken; str(err) is shown to the learner."""
+    """No slot for this job; str(err) is shown to the learner."""
 
 
-@lru_cache(maxsize=1)
-def celery_app():
-    """The Celery application (only when REDIS_URL is set)."""
-    from celery import Celery
+class FormErrors(InputError):
+    """Several fields are wrong at once: `errors` maps field name → sentence."""
 
-    app = Celery("ogelo", broker=settings.redis_url, backend=settings.redis_url)
-    app.conf.update(
-        # A hard stop a little after the job's own wall-clock limit, in case it hangs.
-        task_time_limit=int(settings.job_time_limit_s) + 30,
-        worker_prefetch_multiplier=1,  # long jobs: take one at a time
-        task_acks_late=False,
-        result_expires=3600,
-        broker_connection_retry_on_startup=True,
-    )
-    return app
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()))
 
 
-@lru_cache(maxsize=1)
-def background_manager():
-    """The manager Dash runs background callbacks on (one per process)."""
-    if settings.redis_url:
-        from dash import CeleryManager
+def clean_job_id(value) -> str | None:
+    if isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value):
+        return value
+    return None
 
-        return CeleryManager(celery_app())
-    from dash import DiskcacheManager
 
-    return DiskcacheManager(_disk_cache())
+# ---------------------------------------------------------------- the backend: a tiny KV
+
+
+class DiskKV:
+    """Strings and bytes in a diskcache folder; `lock()` is a cross-process transaction."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def get(self, key: str):
+        return self.cache.get(key)
+
+    def set(self, key: str, value, ttl_s: float | None = None) -> None:
+        self.cache.set(key, value, expire=ttl_s)
+
+    def delete(self, key: str) -> None:
+        self.cache.delete(key)
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        with self.cache.transact():
+            yield
+
+
+class RedisKV:
+    """The same on Redis; `lock()` is a Redis lock (several machines)."""
+
+    def __init__(self, client):
+        self.redis = client
+
+    def get(self, key: str):
+        return self.redis.get(key)
+
+    def set(self, key: str, value, ttl_s: float | None = None) -> None:
+        self.redis.set(key, value, ex=max(1, int(ttl_s)) if ttl_s else None)
+
+    def delete(self, key: str) -> None:
+        self.redis.delete(key)
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[None]:
+        with self.redis.lock(f"{name}:lock", timeout=10, blocking_timeout=10):
+            yield
 
 
 @lru_cache(maxsize=1)
@@ -68,136 +138,372 @@ def _disk_cache():
     )
 
 
-class _DiskSlots:
-    """Leases in the diskcache folder, updated in one transaction (safe across processes)."""
-
-    def __init__(self):
-        self.cache = _disk_cache()
-
-    def _update(self, fn):
-        with self.cache.transact():
-            now = time.time()
-            leases = {k: t for k, t in (self.cache.get(SLOTS_KEY) or {}).items() if t > now}
-            result = fn(leases, now)
-            self.cache.set(SLOTS_KEY, leases)
-            return result
-
-    def acquire(self, token: str, limit: int) -> bool:
-        def take(leases, now):
-            if token not in leases and len(leases) >= limit:
-                return False
-            leases[token] = now + LEASE_S
-            return True
-
-        return self._update(take)
-
-    def renew(self, token: str) -> None:
-        self._update(lambda leases, now: leases.__setitem__(token, now + LEASE_S))
-
-    def release(self, token: str) -> None:
-        self._update(lambda leases, now: leases.pop(token, None))
-
-    def running(self) -> int:
-        return self._update(lambda leases, now: len(leases))
-
-
-class _RedisSlots:
-    """Leases in a Redis sorted set scored by expiry time; one Lua script keeps it atomic."""
-
-    ACQUIRE = """
-    redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-    if redis.call('ZSCORE', KEYS[1], ARGV[3]) or
-       redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
-      redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-      return 1
-    end
-    return 0
-    """
-
-    def __init__(self):
+@lru_cache(maxsize=1)
+def backend():
+    """This process's KV: Redis when REDIS_URL is set, else the diskcache folder."""
+    if settings.redis_url:
         import redis
 
-        self.redis = redis.Redis.from_url(settings.redis_url)
-        self._acquire = self.redis.register_script(self.ACQUIRE)
+        return RedisKV(redis.Redis.from_url(settings.redis_url))
+    return DiskKV(_disk_cache())
 
-    def acquire(self, token: str, limit: int) -> bool:
-        now = time.time()
-        return bool(self._acquire(keys=[SLOTS_KEY], args=[now, now + LEASE_S, token, limit]))
+
+def _load(raw):
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- the board
+
+
+class Board:
+    """Slots (leases) and job records on a KV. `clock` is injectable for tests."""
+
+    def __init__(self, kv, clock: Clock = time.time):
+        self.kv, self.clock = kv, clock
+
+    # slots ------------------------------------------------------------------------------
+    def _leases(self) -> dict:
+        now = self.clock()
+        leases = _load(self.kv.get(SLOTS_KEY)) or {}
+        return {
+            k: v
+            for k, v in leases.items()
+            if isinstance(v, dict) and isinstance(v.get("until"), (int, float)) and v["until"] > now
+        }
+
+    def acquire(self, token: str, learner: str, limit: int, lease_s: float = LEASE_S) -> None:
+        """Take a slot for `token` or raise JobsBusy (this learner's own job first)."""
+        with self.kv.lock(SLOTS_KEY):
+            leases = self._leases()
+            if any(v.get("learner") == learner and k != token for k, v in leases.items()):
+                raise JobsBusy(
+                    "You already have a run going (in this tab or another one): wait for "
+                    "it to finish, or cancel it, then start again."
+                )
+            if token not in leases and len(leases) >= limit:
+                raise JobsBusy(
+                    f"The server is busy: {limit} job{'s' if limit != 1 else ''} (training, "
+                    "fine-tuning or cleaning) already running. Try again in a moment."
+                )
+            leases[token] = {"until": self.clock() + lease_s, "learner": learner}
+            self.kv.set(SLOTS_KEY, json.dumps(leases))
 
     def renew(self, token: str) -> None:
-        self.redis.zadd(SLOTS_KEY, {token: time.time() + LEASE_S})
+        with self.kv.lock(SLOTS_KEY):
+            leases = self._leases()
+            if token in leases:
+                leases[token]["until"] = self.clock() + LEASE_S
+                self.kv.set(SLOTS_KEY, json.dumps(leases))
 
     def release(self, token: str) -> None:
-        self.redis.zrem(SLOTS_KEY, token)
+        with self.kv.lock(SLOTS_KEY):
+            leases = self._leases()
+            leases.pop(token, None)
+            self.kv.set(SLOTS_KEY, json.dumps(leases))
 
     def running(self) -> int:
-        self.redis.zremrangebyscore(SLOTS_KEY, "-inf", time.time())
-        return int(self.redis.zcard(SLOTS_KEY))
+        return len(self._leases())
+
+    # job records: meta (written once), state (by the job), polled and cancel (by the web)
+    def create(self, job_id: str, kind: str, learner: str) -> None:
+        meta = {"kind": kind, "learner": learner, "created": self.clock()}
+        self.kv.set(f"ogelo:job:{job_id}:meta", json.dumps(meta), RECORD_TTL_S)
+        self.set_state(job_id, status="queued")
+        self.touch(job_id)
+
+    def owner(self, job_id: str) -> str | None:
+        meta = _load(self.kv.get(f"ogelo:job:{job_id}:meta"))
+        return meta.get("learner") if isinstance(meta, dict) else None
+
+    def set_state(self, job_id: str, **state) -> None:
+        self.kv.set(f"ogelo:job:{job_id}:state", json.dumps(state), RECORD_TTL_S)
+
+    def state(self, job_id: str) -> dict | None:
+        state = _load(self.kv.get(f"ogelo:job:{job_id}:state"))
+        return state if isinstance(state, dict) else None
+
+    def touch(self, job_id: str) -> None:
+        self.kv.set(f"ogelo:job:{job_id}:polled", repr(self.clock()), RECORD_TTL_S)
+
+    def unpolled_for(self, job_id: str) -> float:
+        raw = self.kv.get(f"ogelo:job:{job_id}:polled")
+        try:
+            return self.clock() - float(raw.decode() if isinstance(raw, bytes) else raw)
+        except (TypeError, ValueError, AttributeError):
+            return float("inf")
+
+    def request_cancel(self, job_id: str) -> None:
+        self.kv.set(f"ogelo:job:{job_id}:cancel", "1", RECORD_TTL_S)
+
+    def cancel_requested(self, job_id: str) -> bool:
+        return self.kv.get(f"ogelo:job:{job_id}:cancel") is not None
 
 
-def _slots():
-    return _RedisSlots() if settings.redis_url else _DiskSlots()
+def board() -> Board:
+    return Board(backend())
 
 
-class Lease:
-    """A held job slot; call `renew()` at least every few seconds while working."""
+# ---------------------------------------------------------------- the job side
 
-    def __init__(self, store, token: str):
-        self._store, self.token = store, token
-        self._renewed = time.monotonic()
+
+class JobLease:
+    """What a running job holds: its slot (renewed at most every LEASE_S / 4) and its
+    record, read for a cancel or abandonment at most every `check_every_s`."""
+
+    def __init__(self, board: Board, job_id: str, *, check_every_s: float = 0.25):
+        self.board, self.job_id, self.check_every_s = board, job_id, check_every_s
+        self._renewed = self._checked = float("-inf")
+        self._reason: str | None = None
 
     def renew(self) -> None:
-        if time.monotonic() - self._renewed > LEASE_S / 4:  # no store write every step
-            self._store.renew(self.token)
-            self._renewed = time.monotonic()
+        now = self.board.clock()
+        if now - self._renewed > LEASE_S / 4:
+            self.board.renew(self.job_id)
+            self._renewed = now
 
+    def stop_reason(self) -> str | None:
+        """'cancelled' (the learner pressed Cancel), 'abandoned' (nobody has polled for
+        `settings.job_unpolled_s`: the tab is gone), or None."""
+        now = self.board.clock()
+        if self._reason is None and now - self._checked >= self.check_every_s:
+            self._checked = now
+            if self.board.cancel_requested(self.job_id):
+                self._reason = "cancelled"
+            elif self.board.unpolled_for(self.job_id) > settings.job_unpolled_s:
+                self._reason = "abandoned"
+        return self._reason
 
-@contextmanager
-def job_slot(limit: int | None = None) -> Iterator[Lease]:
-    """Hold one of the `settings.job_max_concurrent` job slots, or raise JobsBusy."""
-    limit = settings.job_max_concurrent if limit is None else limit
-    store = _slots()
-    token = uuid.uuid4().hex
-    if not store.acquire(token, limit):
-        raise JobsBusy(
-            f"The server is busy: {limit} job{'s' if limit != 1 else ''} (training, "
-            "fine-tuning or cleaning) already running. Try again in a moment."
-        )
-    try:
-        yield Lease(store, token)
-    finally:
-        store.release(token)
-
-
-def jobs_running() -> int:
-    """How many job slots are held right now (expired leases not counted)."""
-    return _slots().running()
+    def report(self, payload: dict) -> None:
+        self.board.set_state(self.job_id, status="running", progress=payload)
 
 
 class JobGuard:
     """The stop policy and progress pacing every job shares. Pass `guard.stop_now` as the
-    training loop's `should_stop`: it renews the lease, then stops the job when the learner
-    cancels or the wall-clock limit (`settings.job_time_limit_s`) is reached, recording why
-    in `stopped_because`. `report_due()` says when progress is worth sending again."""
+    training loop's `should_stop`: it renews the lease, then stops the job on a cancel, an
+    abandoned page, `should_stop()` or the wall-clock limit (`settings.job_time_limit_s`),
+    recording why in `stopped_because`. `report(payload)` sends progress at most every
+    `progress_every_s` (always with `force=True`). With no lease (tests, or a job run
+    in place) only `should_stop`, the time limit and `on_progress` apply."""
 
-    def __init__(self, lease: Lease, should_stop=None, *, progress_every_s: float = 0.4):
-        self.lease, self._cancelled = lease, should_stop
-        self.progress_every_s = progress_every_s
-        self.started = time.monotonic()
+    def __init__(
+        self,
+        lease: JobLease | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        *,
+        on_progress: Callable[[dict], None] | None = None,
+        progress_every_s: float = 0.4,
+        clock: Clock = time.monotonic,
+    ):
+        self.lease, self._should_stop, self._on_progress = lease, should_stop, on_progress
+        self.progress_every_s, self.clock = progress_every_s, clock
+        self.started = clock()
         self._last_report = float("-inf")
         self.stopped_because: str | None = None
 
     def stop_now(self) -> bool:
-        self.lease.renew()
-        if self._cancelled is not None and self._cancelled():
-            self.stopped_because = "cancelled"
-        elif time.monotonic() - self.started > settings.job_time_limit_s:
-            self.stopped_because = "time limit"
+        if self.stopped_because is not None:
+            return True
+        if settings.job_min_step_s > 0:  # tests only: a run slow enough to watch
+            time.sleep(settings.job_min_step_s)
+        if self.lease is not None:
+            self.lease.renew()
+            self.stopped_because = self.lease.stop_reason()
+        if self.stopped_because is None:
+            if self._should_stop is not None and self._should_stop():
+                self.stopped_because = "cancelled"
+            elif self.clock() - self.started > settings.job_time_limit_s:
+                self.stopped_because = "time limit"
         return self.stopped_because is not None
 
     def report_due(self) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         if now - self._last_report < self.progress_every_s:
             return False
         self._last_report = now
         return True
+
+    def report(self, payload: dict, *, force: bool = False) -> None:
+        if not (force or self.report_due()):
+            return
+        if self.lease is not None:
+            self.lease.report(payload)
+        if self._on_progress is not None:
+            self._on_progress(payload)
+
+
+JobFn = Callable[[dict, JobGuard], dict]
+JOB_KINDS: dict[str, JobFn] = {}
+
+
+def job_kind(name: str):
+    """Register `fn(params, guard) -> result JSON` as the job kind `name`."""
+
+    def register(fn: JobFn) -> JobFn:
+        JOB_KINDS[name] = fn
+        return fn
+
+    return register
+
+
+FORK_RESETS: list[Callable[[], None]] = []  # other per-process caches to drop in a child
+FAILED = "Something went wrong on the server and the run stopped. Please try again."
+
+
+def execute(kind: str, job_id: str, params: dict, board_: Board | None = None) -> None:
+    """Run one job to its end in this process, writing its state to the board. Every
+    ending is handled here: done, cancelled/abandoned, InputError, busy, or a bug."""
+    b = board_ or board()
+    lease = JobLease(b, job_id)
+    guard = JobGuard(lease, progress_every_s=settings.job_progress_every_s)
+    try:
+        fn = JOB_KINDS[kind]
+        b.set_state(job_id, status="running")
+        result = fn(params, guard)
+        progress = (b.state(job_id) or {}).get("progress")
+        if guard.stopped_because in ("cancelled", "abandoned"):
+            b.set_state(job_id, status="cancelled", progress=progress)
+        else:
+            b.set_state(job_id, status="done", progress=progress, result=result)
+    except (InputError, JobsBusy) as err:
+        b.set_state(job_id, status="error", message=str(err))
+    except Exception:
+        log.exception("job %s (%s) failed", job_id, kind)
+        b.set_state(job_id, status="error", message=FAILED)
+    finally:
+        b.release(job_id)
+
+
+# ---------------------------------------------------------------- the web side
+
+
+def _fork_child(kind: str, job_id: str, params: dict) -> None:
+    _disk_cache.cache_clear()  # the parent's SQLite connections must not cross a fork
+    backend.cache_clear()
+    for reset in FORK_RESETS:
+        reset()
+    execute(kind, job_id, params)
+
+
+def launch_local(kind: str, job_id: str, params: dict) -> None:
+    """Run the job in a process forked from this one (it inherits warm caches)."""
+    import multiprocessing
+
+    multiprocessing.active_children()  # reap finished children
+    proc = multiprocessing.get_context("fork").Process(
+        target=_fork_child, args=(kind, job_id, params), daemon=True
+    )
+    proc.start()
+
+
+def launch_celery(kind: str, job_id: str, params: dict) -> None:
+    celery_app().send_task("ogelo.run_job", args=[kind, job_id, params])
+
+
+def start_job(
+    kind: str,
+    params: dict,
+    learner: str,
+    *,
+    board_: Board | None = None,
+    launch: Callable[[str, str, dict], None] | None = None,
+    result: dict | None = None,
+) -> str:
+    """Start one job (a fresh id per call) and return its id, or raise JobsBusy. The slot
+    is taken before any process starts. `result`: the answer is already known (e.g. from a
+    cache): record it as done, with no slot and no process."""
+    b = board_ or board()
+    job_id = uuid.uuid4().hex
+    if result is not None:
+        b.create(job_id, kind, learner)
+        b.set_state(job_id, status="done", result=result)
+        return job_id
+    if kind not in JOB_KINDS:
+        raise KeyError(f"unknown job kind {kind!r}")
+    b.acquire(job_id, learner, settings.job_max_concurrent, lease_s=START_GRACE_S)
+    b.create(job_id, kind, learner)
+    try:
+        (launch or (launch_celery if settings.redis_url else launch_local))(kind, job_id, params)
+    except Exception:
+        b.release(job_id)
+        b.set_state(job_id, status="error", message=FAILED)
+        raise
+    return job_id
+
+
+def poll_job(job_id, learner, *, board_: Board | None = None) -> dict | None:
+    """The job's state for its owner (and a heartbeat: the job is still watched), or None
+    when the id is malformed, unknown, expired or someone else's."""
+    b = board_ or board()
+    job_id = clean_job_id(job_id)
+    if job_id is None or learner is None or b.owner(job_id) != learner:
+        return None
+    state = b.state(job_id)
+    if state is not None and state.get("status") in ("queued", "running"):
+        b.touch(job_id)
+    return state
+
+
+def cancel_job(job_id, learner, *, board_: Board | None = None) -> bool:
+    b = board_ or board()
+    job_id = clean_job_id(job_id)
+    if job_id is None or learner is None or b.owner(job_id) != learner:
+        return False
+    b.request_cancel(job_id)
+    return True
+
+
+def jobs_running() -> int:
+    """How many job slots are held right now (expired leases not counted)."""
+    return board().running()
+
+
+@dataclass(frozen=True)
+class _Held:
+    token: str
+
+
+@contextmanager
+def job_slot(limit: int | None = None, learner: str | None = None) -> Iterator[_Held]:
+    """Hold a slot around work done in this process (tests, scripts); JobsBusy if none."""
+    b = board()
+    token = uuid.uuid4().hex
+    b.acquire(token, learner or token, settings.job_max_concurrent if limit is None else limit)
+    try:
+        yield _Held(token)
+    finally:
+        b.release(token)
+
+
+# ---------------------------------------------------------------- Celery (REDIS_URL set)
+
+
+@lru_cache(maxsize=1)
+def celery_app():
+    """The Celery application (only when REDIS_URL is set), with the one job task."""
+    from celery import Celery
+
+    app = Celery("ogelo", broker=settings.redis_url, backend=settings.redis_url)
+    app.conf.update(
+        # A hard stop a little after the job's own wall-clock limit, in case it hangs.
+        task_time_limit=int(settings.job_time_limit_s) + 30,
+        worker_prefetch_multiplier=1,  # long jobs: take one at a time
+        task_acks_late=False,
+        task_ignore_result=True,  # results go to the board
+        broker_connection_retry_on_startup=True,
+    )
+    app.task(name="ogelo.run_job")(execute)
+    return app
+
+
+@lru_cache(maxsize=1)
+def background_manager():
+    """Dash's manager for background callbacks (no lab uses one today; kept for
+    `create_app`). Jobs use the board above instead."""
+    from dash import DiskcacheManager
+
+    return DiskcacheManager(_disk_cache())

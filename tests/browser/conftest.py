@@ -70,6 +70,9 @@ def app_url():
         **os.environ,
         "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-test-cache-"),
         "PYTHONUNBUFFERED": "1",
+        # Every job step takes at least this long, so a run is slow enough to watch its
+        # bar move and to cancel it: partial-progress tests pass by design, not by luck.
+        "JOB_MIN_STEP_S": "0.02",
     }
     log = open(Path(tempfile.gettempdir()) / f"ogelo-test-app-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(

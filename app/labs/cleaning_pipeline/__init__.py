@@ -15,24 +15,25 @@ new settings change; the defaults are answered from that cache, without a job.
 
 from __future__ import annotations
 
-import time
-
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html
 
-from app.components.inputs import field_error, number_field, select_field
-from app.components.job_controls import job_callback_options, job_controls
+from app.components.inputs import field_error, select_field, spec_field
+from app.components.job_controls import JobLab, job_controls, job_lab, persist
 from app.components.lab_card import formula_note, lab_card
 from app.core.data import langid, pii, quality
-from app.core.data.pipeline import (
-    STEP_NAMES,
-    STEPS,
-    PipelineConfig,
-    cached_result,
-    run_on_default_corpus,
-)
+from app.core.data.pipeline import STEP_NAMES, STEPS, PipelineConfig, run_on_default_corpus
 from app.figures.funnel import funnel_figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
+from app.labs.cleaning_pipeline.job import (
+    FIELDS,
+    FORM,
+    MAX_HASHES,  # noqa: F401 (re-exported for tests)
+    TOGGLES,
+    CleaningResult,
+    parse_config,
+    quick_result,
+)
 from app.labs.cleaning_pipeline.views import (
     LAB,
     PRE_STYLE,
@@ -43,21 +44,11 @@ from app.labs.cleaning_pipeline.views import (
     rules_view,
     stats_view,
 )
-from app.services.jobs import JobsBusy, job_slot
-from app.validation import InputError, parse_choice, parse_number
+from app.validation import InputError, parse_choice
 
 MAX_TEXT_CHARS = 20_000
-MAX_HASHES = 400  # bands × rows; more adds run time without teaching more
-TOGGLES = {
-    "language": "Language ID (English)",
-    "gopher_quality": "Gopher quality",
-    "c4": "C4 rules",
-    "fineweb": "FineWeb rules",
-    "gopher_repetition": "Gopher repetition",
-    "pii": "PII redaction",
-    "exact_dedup": "Exact dedup",
-    "near_dedup": "Near dedup (MinHash)",
-}
+SPEC = {spec.name: spec for spec in FIELDS}
+NUMBER_FIELDS = tuple(SPEC)
 SAMPLE_TEXT = (
     "Best cheap flights London! Cheap flights London, best cheap flights.\n"
     "Contact our team at bookings@example.com or call +44 20 7946 0958.\n"
@@ -86,33 +77,9 @@ def layout():
             ),
             dbc.Col(
                 [
-                    number_field(
-                        f"{LAB}-min_words",
-                        "Min words (Gopher)",
-                        d.thresholds.min_doc_words,
-                        min=0,
-                        max=100_000,
-                        step=1,
-                        help="Gopher: 50.",
-                    ),
-                    number_field(
-                        f"{LAB}-symbol_ratio",
-                        "Max '#' or '...' per word",
-                        d.thresholds.max_symbol_word_ratio,
-                        min=0,
-                        max=10,
-                        step=0.01,
-                        help="Gopher: 0.1.",
-                    ),
-                    number_field(
-                        f"{LAB}-dup_lines",
-                        "Max share of repeated lines",
-                        d.thresholds.max_dup_line_frac,
-                        min=0,
-                        max=1,
-                        step=0.05,
-                        help="Gopher: 0.30.",
-                    ),
+                    spec_field(LAB, SPEC["min_words"]),
+                    spec_field(LAB, SPEC["symbol_ratio"]),
+                    spec_field(LAB, SPEC["dup_lines"]),
                 ],
                 xs=12,
                 sm=6,
@@ -120,26 +87,15 @@ def layout():
             ),
             dbc.Col(
                 [
-                    number_field(
-                        f"{LAB}-n_gram",
-                        "Shingle size",
-                        d.n_gram,
-                        min=1,
-                        max=20,
-                        step=1,
-                        unit="words",
-                        help="FineWeb: 5-word shingles.",
-                    ),
+                    spec_field(LAB, SPEC["n_gram"]),
                     dbc.Row(
                         [
                             dbc.Col(
-                                number_field(
-                                    f"{LAB}-bands", "Bands", d.bands, min=1, max=100, step=1
-                                ),
+                                spec_field(LAB, SPEC["bands"]),
                                 xs=6,
                             ),
                             dbc.Col(
-                                number_field(f"{LAB}-rows", "Rows", d.rows, min=1, max=50, step=1),
+                                spec_field(LAB, SPEC["rows"]),
                                 xs=6,
                             ),
                         ],
@@ -156,7 +112,7 @@ def layout():
     )
     body = html.Div(
         [
-            html.Fieldset(controls, id=f"{LAB}-controls"),
+            persist(html.Fieldset(controls, id=f"{LAB}-controls")),
             *job_controls(LAB, "Run the pipeline"),
             html.Div(id=f"{LAB}-error", className="mt-2"),
             html.Div(stats_view(default), id=f"{LAB}-stats", className="stat-row my-3"),
@@ -233,39 +189,6 @@ def your_text_section():
 
 
 # ---- running the pipeline -----------------------------------------------------------------
-def parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows) -> PipelineConfig:
-    """The learner's settings as a PipelineConfig, or InputError naming the field."""
-    steps = steps if isinstance(steps, list) else []
-    unknown = [s for s in steps if s not in TOGGLES]
-    if unknown:
-        raise InputError("Steps: choose from the list.")
-    min_words = int(parse_number(min_words, "Min words", minimum=0, maximum=100_000, integer=True))
-    symbol_ratio = float(
-        parse_number(symbol_ratio, "Max '#' or '...' per word", minimum=0, maximum=10)
-    )
-    dup_lines = float(parse_number(dup_lines, "Max share of repeated lines", minimum=0, maximum=1))
-    n_gram = int(parse_number(n_gram, "Shingle size", minimum=1, maximum=20, integer=True))
-    bands = int(parse_number(bands, "Bands", minimum=1, maximum=100, integer=True))
-    rows = int(parse_number(rows, "Rows", minimum=1, maximum=50, integer=True))
-    if bands * rows > MAX_HASHES:
-        raise InputError(
-            f"Bands × rows must be at most {MAX_HASHES} hashes (you asked for {bands * rows})."
-        )
-    return PipelineConfig(
-        language_id="language" in steps,
-        quality_groups=tuple(g for g in ("gopher_quality", "c4", "fineweb") if g in steps),
-        repetition="gopher_repetition" in steps,
-        redact_pii="pii" in steps,
-        exact_dedup="exact_dedup" in steps,
-        near_dedup="near_dedup" in steps,
-        n_gram=n_gram,
-        bands=bands,
-        rows=rows,
-    ).with_thresholds(
-        min_doc_words=min_words, max_symbol_word_ratio=symbol_ratio, max_dup_line_frac=dup_lines
-    )
-
-
 def funnel_so_far(funnel) -> object:
     """The funnel figure of the steps finished so far."""
     return funnel_figure(
@@ -275,6 +198,13 @@ def funnel_so_far(funnel) -> object:
 
 def result_figure(result):
     return funnel_so_far(result.funnel)
+
+
+class StepView:
+    """One funnel step from a progress report (name, pages, tokens)."""
+
+    def __init__(self, name, docs, tokens):
+        self.name, self.docs, self.tokens = str(name), int(docs), int(tokens)
 
 
 def funnel_data(result) -> list[list]:
@@ -294,83 +224,77 @@ def progress_view(funnel, fraction: float, elapsed_s: float):
     return round(100 * fraction), label, funnel_so_far(funnel), live
 
 
-@callback(
-    Output(f"{LAB}-chart", "figure", allow_duplicate=True),
-    Output(f"{LAB}-stats", "children"),
-    Output(f"{LAB}-labels", "children"),
-    Output(f"{LAB}-clusters", "children"),
-    Output(f"{LAB}-dropped-data", "data"),
-    Output(f"{LAB}-funnel-data", "data"),
-    Output(f"{LAB}-error", "children"),
-    Input(f"{LAB}-start", "n_clicks"),
-    State(f"{LAB}-steps", "value"),
-    State(f"{LAB}-min_words", "value"),
-    State(f"{LAB}-symbol_ratio", "value"),
-    State(f"{LAB}-dup_lines", "value"),
-    State(f"{LAB}-n_gram", "value"),
-    State(f"{LAB}-bands", "value"),
-    State(f"{LAB}-rows", "value"),
-    background=True,
-    **job_callback_options(LAB),
-    prevent_initial_call=True,
-)
-def run(set_progress, n_clicks, steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows):
-    """The pipeline with the learner's settings: from this process's cache when it has
-    the result, else holding a job slot and reporting the funnel after every step."""
-    if not n_clicks:
-        return (no_update,) * 7
-    try:
-        config = parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
-    except InputError as err:
-        fig = message_figure("Fix the setting above, then run again.")
-        set_progress((0, "", fig, None))  # no stale "finished" line beside the error
-        return fig, None, None, None, None, no_update, field_error(str(err))
-    result = cached_result(config)
-    if result is None:
-        started = time.monotonic()
-        try:
-            with job_slot() as lease:
-
-                def report(funnel, fraction):
-                    lease.renew()
-                    set_progress(progress_view(funnel, fraction, time.monotonic() - started))
-
-                result = run_on_default_corpus(config, on_progress=report)
-        except JobsBusy as err:
-            return (no_update,) * 6 + (field_error(str(err)),)
-    set_progress(progress_view(result.funnel, 1.0, result.seconds))
-    return (
-        result_figure(result),
-        stats_view(result),
-        labels_view(result),
-        clusters_view(result),
-        dropped_summary(result),
-        funnel_data(result),
-        None,
-    )
+def _parse_job(raw: dict) -> dict:
+    """The form, checked (FormErrors names every bad field); the job parses it again."""
+    form = [raw[name] for name in FORM]
+    parse_config(*form)
+    return {"form": form}
 
 
-@callback(
-    Output(f"{LAB}-chart", "figure", allow_duplicate=True),
-    Output(f"{LAB}-progress", "value", allow_duplicate=True),
-    Output(f"{LAB}-progress", "label", allow_duplicate=True),
-    Output(f"{LAB}-live", "children", allow_duplicate=True),
-    Input(f"{LAB}-cancel", "n_clicks"),
-    State(f"{LAB}-funnel-data", "data"),
-    prevent_initial_call=True,
-)
-def after_cancel(_n, funnel):
+def _progress(progress: dict):
+    funnel = [StepView(*f) for f in progress["funnel"]]
+    return progress_view(funnel, float(progress["fraction"]), float(progress["elapsed_s"]))
+
+
+def _final(result: dict):
+    r = CleaningResult.from_json(result)
+    return progress_view(r.funnel, 1.0, r.seconds)
+
+
+def _show_result(result: dict):
+    r = CleaningResult.from_json(result)
+    return (stats_view(r), labels_view(r), clusters_view(r), r.dropped, funnel_data(r))
+
+
+def _restore_funnel(funnel):
     """A cancelled run shows nothing half-done: the last finished funnel comes back."""
-    note = html.Span(
-        "Cancelled. The results below are from the last run that finished.",
-        className="small text-muted",
-    )
     try:
         names, docs, tokens = (list(col) for col in zip(*funnel, strict=True))
-        figure = funnel_figure(names, [int(d) for d in docs], [int(t) for t in tokens])
+        return funnel_figure(names, [int(d) for d in docs], [int(t) for t in tokens])
     except (TypeError, ValueError):  # no finished run, or a tampered store
-        figure = message_figure("Cancelled. Press Run to run the pipeline again.")
-    return figure, 0, "", note
+        return message_figure("Cancelled. Press Run to run the pipeline again.")
+
+
+@callback(
+    Output(f"{LAB}-error", "children"),
+    *[Output(f"{LAB}-{name}", "invalid") for name in NUMBER_FIELDS],
+    *[Input(f"{LAB}-{name}", "value") for name in FORM],
+)
+def check_settings(*values):
+    """While editing: every bad setting named at once, each marked on its own box."""
+    try:
+        parse_config(*values)
+    except InputError as err:
+        errors = getattr(err, "errors", {})
+        return field_error(str(err)), *[name in errors for name in NUMBER_FIELDS]
+    return None, *[False] * len(NUMBER_FIELDS)
+
+
+callbacks = job_lab(
+    JobLab(
+        lab=LAB,
+        kind="cleaning",
+        fields=FORM,
+        parse=_parse_job,
+        progress_view=_progress,
+        result_outputs=(
+            Output(f"{LAB}-stats", "children"),
+            Output(f"{LAB}-labels", "children"),
+            Output(f"{LAB}-clusters", "children"),
+            Output(f"{LAB}-dropped-data", "data"),
+            Output(f"{LAB}-funnel-data", "data"),
+        ),
+        result_view=_show_result,
+        cancelled_note="Cancelled. The results below are from the last run that finished.",
+        invalid_fields=NUMBER_FIELDS,
+        quick=quick_result,
+        final_progress=_final,
+        failed_note="The cleaning run failed",
+        cancel_states=(State(f"{LAB}-funnel-data", "data"),),
+        cancelled_figure=_restore_funnel,
+    )
+)
+start, poll, cancel = callbacks["start"], callbacks["poll"], callbacks["cancel"]
 
 
 @callback(

@@ -10,11 +10,12 @@ The model is the shipped checkpoint or one of the learner's stage-05 runs
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from app.components.inputs import field_error
+from app.components.job_controls import follow_learner, learner_store
 from app.components.lab_card import formula_note, lab_card
-from app.components.tiny_model_picker import follow_trained_runs, tiny_model_select
+from app.components.tiny_model_picker import follow_models, tiny_model_select
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.figures.tiny import loss_comparison_figure
 from app.labs.tiny_eval.views import (
@@ -25,6 +26,7 @@ from app.labs.tiny_eval.views import (
     notes_view,
     stats_view,
 )
+from app.services.jobs import clean_learner_id
 from app.services.tinygpt.measuring import MAX_CHARS, SAMPLES, measure_text, sample_text
 from app.services.tinygpt.models import validation_loss
 from app.validation import InputError
@@ -56,7 +58,7 @@ def layout():
             dbc.Row(
                 [
                     dbc.Col(
-                        tiny_model_select(f"{LAB}-model", "Model"),
+                        [tiny_model_select(f"{LAB}-model", "Model"), learner_store(LAB)],
                         md=6,
                     ),
                     dbc.Col(
@@ -144,11 +146,12 @@ def load_sample(*clicks):
     Output(f"{LAB}-notes", "children"),
     Input(f"{LAB}-model", "value"),
     Input(f"{LAB}-input", "value"),
+    State(f"{LAB}-learner", "data"),
 )
-def update(value, text):
-    """Measure the text with the chosen model."""
+def update(value, text, learner=None):
+    """Measure the text with the chosen model (the learner's own, or the shipped one)."""
     try:
-        loaded, m = measure_text(value, text)
+        loaded, m = measure_text(value, text, clean_learner_id(learner))
         val = validation_loss(loaded.key)
     except InputError as err:
         return (
@@ -181,4 +184,5 @@ def update(value, text):
     )
 
 
-fill_models = follow_trained_runs(f"{LAB}-model")
+follow_learner(LAB)
+fill_models = follow_models(LAB)

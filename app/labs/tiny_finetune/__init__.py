@@ -7,35 +7,36 @@ with full fine-tuning or LoRA; watch the task loss fall and the pretraining-text
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dataclasses import asdict
 
-from app.components.inputs import field_error, number_field, select_field
-from app.components.job_controls import (
-    job_callback_options,
-    job_controls,
-    on_cancel,
-)
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html, no_update
+
+from app.components.inputs import field_error, select_field, spec_field
+from app.components.job_controls import JobLab, job_controls, job_lab, persist
 from app.components.lab_card import formula_note, lab_card
-from app.components.tiny_model_picker import follow_trained_runs, tiny_model_select
-from app.config import settings
+from app.components.tiny_model_picker import TRAINED, follow_models, tiny_model_select
 from app.figures.finetune import finetune_loss_figure
 from app.figures.theme import GRAPH_CONFIG
 from app.labs.tiny_finetune.views import LAB, progress_view, result_view
-from app.services.jobs import JobsBusy
+from app.services.jobs import FormErrors, clean_learner_id
 from app.services.tinygpt.finetuning import (
     DEFAULTS,
-    MAX_RANK,
     SUGGESTED_LR,
+    FinetuneResult,
     held_out_questions,
     load_model,
     parse_settings,
-    run_finetune,
     trainable_count,
+)
+from app.services.tinygpt.finetuning import (
+    FIELDS as SPECS,
 )
 from app.validation import InputError
 
 FIELDS = ("model", "method", "rank", "alpha", "targets", "scope", "steps", "lr", "seed", "question")
+NUMBER_FIELDS = tuple(spec.name for spec in SPECS)  # dbc.Inputs: marked invalid when bad
+SPEC = {spec.name: spec for spec in SPECS}
 METHOD_LABELS = {"lora": "LoRA (frozen model + small adapters)", "full": "Full fine-tuning"}
 SCOPE_LABELS = {"all": "Every weight", "last_block": "Last block only (head stays frozen)"}
 TARGET_LABELS = {
@@ -69,23 +70,12 @@ def _controls():
             dbc.Row(
                 [
                     dbc.Col(
-                        number_field(
-                            f + "rank",
-                            "LoRA rank r",
-                            d.rank,
-                            step=1,
-                            help=f"4–16 is common; at most {MAX_RANK}.",
-                        ),
+                        spec_field(LAB, SPEC["rank"]),
                         xs=6,
                         md=3,
                     ),
                     dbc.Col(
-                        number_field(
-                            f + "alpha",
-                            "LoRA alpha α",
-                            d.alpha,
-                            help="The update is scaled by α / r.",
-                        ),
+                        spec_field(LAB, SPEC["alpha"]),
                         xs=6,
                         md=3,
                     ),
@@ -132,67 +122,58 @@ def _controls():
         id=f + "full-box",
         style=SHOW if d.method == "full" else HIDE,
     )
-    return html.Fieldset(
-        [
-            dbc.Row(
-                [
-                    dbc.Col(
-                        tiny_model_select(f + "model", "Model to fine-tune"),
-                        md=6,
-                    ),
-                    dbc.Col(
-                        select_field(
-                            f + "method",
-                            "Method",
-                            [{"label": v, "value": k} for k, v in METHOD_LABELS.items()],
-                            d.method,
+    return persist(
+        html.Fieldset(
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            tiny_model_select(f + "model", "Model to fine-tune", TRAINED),
+                            md=6,
                         ),
-                        md=6,
-                    ),
-                ],
-                className="g-2",
-            ),
-            lora,
-            full,
-            dbc.Row(
-                [
-                    dbc.Col(
-                        number_field(
-                            f + "steps",
-                            "Steps",
-                            d.steps,
-                            step=1,
-                            help=f"At most {settings.job_max_steps:,}.",
+                        dbc.Col(
+                            select_field(
+                                f + "method",
+                                "Method",
+                                [{"label": v, "value": k} for k, v in METHOD_LABELS.items()],
+                                d.method,
+                            ),
+                            md=6,
                         ),
-                        xs=6,
-                        md=3,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f + "lr",
-                            "Peak learning rate",
-                            d.lr,
-                            help="Set for the method; try others.",
+                    ],
+                    className="g-2",
+                ),
+                lora,
+                full,
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            spec_field(LAB, SPEC["steps"]),
+                            xs=6,
+                            md=3,
                         ),
-                        xs=6,
-                        md=3,
-                    ),
-                    dbc.Col(number_field(f + "seed", "Seed", d.seed, step=1), xs=6, md=2),
-                    dbc.Col(
-                        select_field(
-                            f + "question",
-                            "Held-out question to ask",
-                            _question_options(),
-                            str(d.question),
+                        dbc.Col(
+                            spec_field(LAB, SPEC["lr"]),
+                            xs=6,
+                            md=3,
                         ),
-                        xs=12,
-                        md=4,
-                    ),
-                ],
-                className="g-2",
-            ),
-        ],
-        id=f + "controls",
+                        dbc.Col(spec_field(LAB, SPEC["seed"]), xs=6, md=2),
+                        dbc.Col(
+                            select_field(
+                                f + "question",
+                                "Held-out question to ask",
+                                _question_options(),
+                                str(d.question),
+                            ),
+                            xs=12,
+                            md=4,
+                        ),
+                    ],
+                    className="g-2",
+                ),
+            ],
+            id=f + "controls",
+        )
     )
 
 
@@ -301,57 +282,54 @@ def switch_method(method):
 @callback(
     Output(f"{LAB}-estimate", "children"),
     Output(f"{LAB}-error", "children"),
+    *[Output(f"{LAB}-{name}", "invalid") for name in NUMBER_FIELDS],
     *[Input(f"{LAB}-{name}", "value") for name in FIELDS],
+    Input(f"{LAB}-learner", "data"),
 )
 def estimate(*values):
-    """Instant feedback while editing: what will train, or what is wrong."""
+    """Instant feedback while editing: what will train, or every field that is wrong."""
+    *values, learner = values if len(values) > len(FIELDS) else (*values, None)
     try:
         run = parse_settings(_raw(values))
-        model, _, description = load_model(run.model)
+        model, _, description = load_model(run.model, clean_learner_id(learner))
         n_trainable, n_total = trainable_count(model, run)
     except InputError as err:
-        return None, field_error(str(err))
+        errors = err.errors if isinstance(err, FormErrors) else {}
+        message = " ".join(errors.values()) if errors else str(err)
+        return None, field_error(message), *[name in errors for name in NUMBER_FIELDS]
     share = 100 * n_trainable / n_total
     what = "LoRA adapters" if run.method == "lora" else "weights"
     return (
         f"{description} It will train {n_trainable:,} {what}: {share:.2f}% of its "
         f"{n_total:,} parameters.",
         None,
+        *[False] * len(NUMBER_FIELDS),
     )
 
 
-@callback(
-    Output(f"{LAB}-result", "children"),
-    Input(f"{LAB}-start", "n_clicks"),
-    *[State(f"{LAB}-{name}", "value") for name in FIELDS],
-    background=True,
-    **job_callback_options(LAB),
-    prevent_initial_call=True,
+def _parse_job(raw: dict) -> dict:
+    run = parse_settings(raw)
+    return {"run": {**asdict(run), "targets": list(run.targets)}}
+
+
+def _show_result(result: dict):
+    return (result_view(FinetuneResult.from_json(result)),)
+
+
+callbacks = job_lab(
+    JobLab(
+        lab=LAB,
+        kind="finetuning",
+        fields=FIELDS,
+        parse=_parse_job,
+        progress_view=progress_view,
+        result_outputs=(Output(f"{LAB}-result", "children"),),
+        result_view=_show_result,
+        cancelled_note="You cancelled this run: it stopped where the bar shows, and nothing "
+        "from it is kept. Press Start to fine-tune again.",
+        invalid_fields=NUMBER_FIELDS,
+        failed_note="Fine-tuning failed",
+    )
 )
-def start(set_progress, n_clicks, *values):
-    if not n_clicks:
-        return no_update
-    try:
-        run = parse_settings(_raw(values))
-    except InputError as err:
-        return field_error(str(err))
-
-    def report(history):
-        set_progress(progress_view(history))
-
-    try:
-        result = run_finetune(run, report)
-    except (InputError, JobsBusy) as err:
-        return field_error(str(err))
-    except Exception as err:  # a bug must not leave the learner with a spinner forever
-        return field_error(f"Fine-tuning failed: {err}")
-    return result_view(result)
-
-
-fill_models = follow_trained_runs(f"{LAB}-model")
-
-cancelled = on_cancel(
-    LAB,
-    "You cancelled this run: it stopped where the bar shows, and nothing from it "
-    "is kept. Press Start to fine-tune again.",
-)
+start, poll, cancel = callbacks["start"], callbacks["poll"], callbacks["cancel"]
+fill_models = follow_models(LAB, TRAINED)

@@ -11,6 +11,7 @@ from dash import html
 from app.components.job_controls import progress_bar_state
 from app.components.lab_card import stat
 from app.figures.finetune import finetune_loss_figure
+from app.services.tinygpt.finetuning import FinetuneResult
 
 LAB = "tiny_finetune"
 STOP_NOTES = {
@@ -46,14 +47,14 @@ def change(before, after) -> str:
     return f"{before:.3f} → {after:.3f}"
 
 
-def result_view(result: dict):
+def result_view(result: FinetuneResult):
     """What the learner reads when a run ends: what trained, the losses, the answers."""
-    note = STOP_NOTES.get(result["stopped_because"])
-    method = "LoRA" if result["method"] == "lora" else "Full fine-tuning"
+    note = STOP_NOTES.get(result.stopped_because)
+    method = "LoRA" if result.method == "lora" else "Full fine-tuning"
     forgot = (
         None
-        if result["pretrain_loss_after"] is None
-        else result["pretrain_loss_after"] - result["pretrain_loss_before"]
+        if result.pretrain_loss_after is None
+        else result.pretrain_loss_after - result.pretrain_loss_before
     )
     if forgot is None:
         forgetting = ""
@@ -67,25 +68,25 @@ def result_view(result: dict):
     else:
         forgetting = " The pretraining-text loss did not rise: no sign of forgetting yet."
     summary = (
-        f"{method} trained {result['n_trainable']:,} of {result['n_total']:,} parameters "
-        f"for {result['steps_done']:,} steps in {result['elapsed_s']:.1f} s, on "
-        f"{result['train_examples']} question-answer pairs.{forgetting}"
+        f"{method} trained {result.n_trainable:,} of {result.n_total:,} parameters "
+        f"for {result.steps_done:,} steps in {result.elapsed_s:.1f} s, on "
+        f"{result.train_examples} question-answer pairs.{forgetting}"
     )
     stats = [
         stat(
             "Trainable",
-            f"{result['n_trainable']:,}",
+            f"{result.n_trainable:,}",
             id=f"{LAB}-trainable",
-            hint=f"{result['trainable_percent']:.2f}% of the model",
+            hint=f"{result.trainable_percent:.2f}% of the model",
         ),
         stat(
             "Unseen answers",
-            change(result["task_loss_before"], result["task_loss_after"]),
+            change(result.task_loss_before, result.task_loss_after),
             hint="loss on held-out answers, before → after",
         ),
         stat(
             "Pretraining text",
-            change(result["pretrain_loss_before"], result["pretrain_loss_after"]),
+            change(result.pretrain_loss_before, result.pretrain_loss_after),
             hint="a rise is forgetting",
         ),
     ]
@@ -95,13 +96,13 @@ def result_view(result: dict):
             html.P(summary, className="small", id=f"{LAB}-summary"),
             html.Div(stats, className="stat-row my-2"),
             html.Div(
-                [html.Span("Held-out question: ", className="fw-semibold"), result["question"]],
+                [html.Span("Held-out question: ", className="fw-semibold"), result.question],
                 className="small",
             ),
             html.Div(
                 [
                     html.Span("The guide's answer: ", className="fw-semibold"),
-                    result["reference_answer"],
+                    result.reference_answer,
                 ],
                 className="small mb-2",
             ),
@@ -110,8 +111,8 @@ def result_view(result: dict):
                     dbc.Col(
                         answer_card(
                             "Before fine-tuning",
-                            result["prompt"],
-                            result["answer_before"],
+                            result.prompt,
+                            result.answer_before,
                             f"{LAB}-before",
                             "It continues the text; the format means nothing to it yet.",
                         ),
@@ -120,8 +121,8 @@ def result_view(result: dict):
                     dbc.Col(
                         answer_card(
                             "After fine-tuning",
-                            result["prompt"],
-                            result["answer_after"] or "(none)",
+                            result.prompt,
+                            result.answer_after or "(none)",
                             f"{LAB}-after",
                             "Same prompt, same random seed.",
                         ),

@@ -14,11 +14,13 @@ import numpy as np
 from dash import Input, Output, State, callback, dcc, html
 
 from app.components.inputs import field_error, number_field
+from app.components.job_controls import follow_learner, learner_store
 from app.components.lab_card import formula_note, lab_card
-from app.components.tiny_model_picker import follow_trained_runs, tiny_model_select
+from app.components.tiny_model_picker import follow_models, tiny_model_select
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.figures.tiny import next_char_figure
 from app.labs.tiny_generate.views import LAB, memory_table, no_memory, speed_view, tail
+from app.services.jobs import clean_learner_id
 from app.services.tinygpt.generation import (
     MAX_NEW_CHARS,
     MAX_PROMPT,
@@ -50,7 +52,7 @@ def layout():
     controls = dbc.Row(
         [
             dbc.Col(
-                tiny_model_select(f + "model", "Model"),
+                [tiny_model_select(f + "model", "Model"), learner_store(LAB)],
                 md=6,
             ),
             dbc.Col(
@@ -179,6 +181,14 @@ def layout():
 INPUTS = [Input(f"{LAB}-{name}", "value") for name in FIELDS]
 
 
+def _split(values) -> tuple[tuple, str | None]:
+    """(the form's values, the learner id) from a callback's arguments; tests may leave
+    the learner out."""
+    if len(values) > len(FIELDS):
+        return tuple(values[: len(FIELDS)]), clean_learner_id(values[len(FIELDS)])
+    return tuple(values), None
+
+
 @callback(
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-chart-note", "children"),
@@ -186,12 +196,14 @@ INPUTS = [Input(f"{LAB}-{name}", "value") for name in FIELDS]
     Output(f"{LAB}-about", "children"),
     Output(f"{LAB}-error", "children"),
     *INPUTS,
+    State(f"{LAB}-learner", "data"),
 )
 def preview(*values):
     """Live, while editing: the next-character distribution and the memory table."""
+    values, learner = _split(values)
     try:
         req = parse_request(*values)
-        loaded = resolve(req.model)
+        loaded = resolve(req.model, learner)
     except InputError as err:
         return (
             message_figure("Fix the input above to see the next character."),
@@ -249,13 +261,15 @@ def preview(*values):
     Output(f"{LAB}-speed", "children"),
     Input(f"{LAB}-run", "n_clicks"),
     *[State(f"{LAB}-{name}", "value") for name in FIELDS],
+    State(f"{LAB}-learner", "data"),
     prevent_initial_call=True,  # timed alone, not while the page's other callbacks load
 )
 def run(n_clicks, *values):
     """Generate on click, and time it."""
+    values, learner = _split(values)
     try:
         req = parse_request(*values)
-        loaded = resolve(req.model)
+        loaded = resolve(req.model, learner)
     except (InputError, OSError, ValueError):  # the message is already shown above
         return html.P("Fix the setting named above, then generate.", className="small"), None
     g = generate(loaded, req)
@@ -267,4 +281,5 @@ def run(n_clicks, *values):
     return output, speed_view(g)
 
 
-fill_models = follow_trained_runs(f"{LAB}-model")
+follow_learner(LAB)
+fill_models = follow_models(LAB)

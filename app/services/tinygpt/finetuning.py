@@ -3,25 +3,28 @@ job slot, fine-tune with progress (full or LoRA), stop on cancel, time limit or
 divergence, and summarise: trainable parameters, task loss, forgetting, answers before
 and after.
 
-No Dash here: the stage-06 lab runs `run_finetune` inside a background callback, and the
-tests call it directly. The science is `app.core.tinylm.finetune`; limits come from
-`app.config.settings` (JOB_* variables), as for stage 05's `app.services.tinygpt.training`.
+No Dash here: the stage-06 lab starts the job kind "finetuning" (`app.services.jobs`), and
+the tests call `run_finetune` directly; the fine-tuned model joins the learner's models in
+the model store (offered on stages 07 and 08). The science is `app.core.tinylm.finetune`;
+limits come from `app.config.settings` (JOB_* variables), as for stage 05's
+`app.services.tinygpt.training`.
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 
 import numpy as np
 
 from app.config import settings
-from app.services.jobs import JobGuard, job_slot
-from app.services.tinygpt.models import PRETRAINED
+from app.services.jobs import FormErrors, JobGuard, job_kind
+from app.services.tinygpt.models import PRETRAINED, save_model
 from app.services.tinygpt.training import sample
-from app.validation import InputError, parse_choice, parse_number
+from app.validation import InputError, NumberSpec, parse_choice, parse_fields, parse_number
 
 METHODS = ("lora", "full")
 SCOPES = ("all", "last_block")  # app.core.tinylm.finetune.FULL_SCOPES
@@ -50,45 +53,90 @@ class FinetuneSettings:
 DEFAULTS = FinetuneSettings()
 
 
+FIELDS = (
+    NumberSpec(
+        "rank",
+        "LoRA rank r",
+        DEFAULTS.rank,
+        1,
+        MAX_RANK,
+        True,
+        "",
+        f"4–16 is common; at most {MAX_RANK}.",
+    ),
+    NumberSpec(
+        "alpha", "LoRA alpha α", DEFAULTS.alpha, 0.1, 1024, help="The update is scaled by α / r."
+    ),
+    NumberSpec(
+        "steps",
+        "Steps",
+        DEFAULTS.steps,
+        1,
+        settings.job_max_steps,
+        True,
+        help=f"At most {settings.job_max_steps:,}.",
+    ),
+    NumberSpec(
+        "lr", "Learning rate", DEFAULTS.lr, 1e-6, 1.0, help="Set for the method; try others."
+    ),
+    NumberSpec("seed", "Seed", DEFAULTS.seed, 0, 2**31 - 1, integer=True),
+)
+
+
 def parse_settings(raw: dict) -> FinetuneSettings:
-    """The learner's raw form values -> FinetuneSettings, or InputError with one sentence."""
+    """The learner's raw form values -> FinetuneSettings, or FormErrors (an InputError)
+    naming every bad field at once."""
+    specs = tuple(
+        NumberSpec(**{**asdict(s), "maximum": settings.job_max_steps}) if s.name == "steps" else s
+        for s in FIELDS
+    )
+    values, errors = parse_fields(specs, raw)
     model = raw.get("model")
     if not isinstance(model, str) or not model or len(model) > 40:
-        raise InputError("Model: choose one of the models in the list.")
-    method = parse_choice(raw.get("method"), "Method", METHODS)
-    rank = parse_number(raw.get("rank"), "LoRA rank", minimum=1, maximum=MAX_RANK, integer=True)
-    alpha = parse_number(raw.get("alpha"), "LoRA alpha", minimum=0.1, maximum=1024)
+        errors["model"] = "Model: choose one of the models in the list."
+    try:
+        method = parse_choice(raw.get("method"), "Method", METHODS)
+    except InputError as err:
+        errors["method"], method = str(err), None
     targets = raw.get("targets")
     if method == "lora":
         if not targets:
-            raise InputError("LoRA: choose at least one weight matrix to adapt.")
-        if not isinstance(targets, list | tuple) or any(t not in TARGETS for t in targets):
-            raise InputError("LoRA: choose weight matrices from the list.")
-    targets = tuple(t for t in TARGETS if t in set(targets or ()))  # fixed order
-    scope = parse_choice(raw.get("scope"), "Weights to train", SCOPES)
-    steps = parse_number(
-        raw.get("steps"), "Steps", minimum=1, maximum=settings.job_max_steps, integer=True
-    )
-    lr = parse_number(raw.get("lr"), "Learning rate", minimum=1e-6, maximum=1.0)
-    seed = parse_number(raw.get("seed"), "Seed", minimum=0, maximum=2**31 - 1, integer=True)
+            errors["targets"] = "LoRA: choose at least one weight matrix to adapt."
+        elif not isinstance(targets, list | tuple) or any(t not in TARGETS for t in targets):
+            errors["targets"] = "LoRA: choose weight matrices from the list."
+    else:  # full fine-tuning: LoRA's own fields do not matter
+        errors.pop("rank", None)
+        errors.pop("alpha", None)
+        values.setdefault("rank", DEFAULTS.rank)
+        values.setdefault("alpha", DEFAULTS.alpha)
+    targets = tuple(t for t in TARGETS if isinstance(targets, list | tuple) and t in targets)
+    try:
+        scope = parse_choice(raw.get("scope"), "Weights to train", SCOPES)
+    except InputError as err:
+        errors["scope"], scope = str(err), None
     n_questions = len(task_for(_shipped_tokenizer()).held_out)
-    question = parse_number(
-        _int_or_none(raw.get("question")),
-        "Question",
-        minimum=0,
-        maximum=n_questions - 1,
-        integer=True,
-    )
+    try:
+        question = parse_number(
+            _int_or_none(raw.get("question")),
+            "Question",
+            minimum=0,
+            maximum=n_questions - 1,
+            integer=True,
+        )
+    except InputError as err:
+        errors["question"], question = str(err), 0
+    if errors:
+        raise FormErrors(errors)
     return FinetuneSettings(
         model,
         method,
-        int(rank),
-        float(alpha),
+        int(values["rank"]),
+        float(values["alpha"]),
         targets or DEFAULTS.targets,
         scope,
-        int(steps),
-        float(lr),
-        int(seed),
+        int(values["steps"]),
+        float(values["lr"]),
+        int(values["seed"]),
         int(question),
     )
 
@@ -127,12 +175,12 @@ def held_out_questions() -> list[str]:
     return [p.question for p in task_for(_shipped_tokenizer()).held_out]
 
 
-def load_model(value):
-    """(model, tokenizer, description) for a model choice; the model is shared: not trained
-    in place (the tuners copy it)."""
+def load_model(value, learner=None):
+    """(model, tokenizer, description) for a model choice of this learner; the model is
+    shared: not trained in place (the tuners copy it)."""
     from app.services.tinygpt.models import load_choice
 
-    return load_choice(value)
+    return load_choice(value, learner)
 
 
 def make_tuner(model, run: FinetuneSettings):
@@ -176,14 +224,20 @@ def run_finetune(
     *,
     should_stop: Callable[[], bool] | None = None,
     progress_every_s: float = 0.4,
-) -> dict:
-    """Fine-tune one model and return a summary (JSON-safe). Raises JobsBusy when every job
-    slot is taken, InputError when the model cannot take the settings (e.g. a rank above
-    its width). `on_progress(history)` is called at most every `progress_every_s`."""
+    guard: JobGuard | None = None,
+    learner: str | None = None,
+) -> FinetuneResult:
+    """Fine-tune one of this learner's models and return the result; keep the tuned model
+    for them in the model store. InputError when the model cannot take the settings (e.g.
+    a rank above its width). Progress (the history dict) goes to `guard.report`."""
     from app.core.tinylm.finetune import finetune
     from app.core.tinylm.runtime import training_runtime
 
-    base, tokenizer, description = load_model(run.model)
+    if guard is None:
+        guard = JobGuard(
+            None, should_stop, on_progress=on_progress, progress_every_s=progress_every_s
+        )
+    base, tokenizer, description = load_model(run.model, learner)
     task = task_for(tokenizer)
     reference = reference_ids(tokenizer)
     tuner = make_tuner(base, run)
@@ -199,10 +253,9 @@ def run_finetune(
         "elapsed_s": 0.0,
         "lr": 0.0,
     }
-    with job_slot() as lease:
+    if True:  # the job's slot is held by the job runner (app.services.jobs)
         with training_runtime():
             answer_before = sample(base, tokenizer, pair.prompt, run.seed)
-        guard = JobGuard(lease, should_stop, progress_every_s=progress_every_s)
         for p in finetune(tuner, task, reference, train_config(run), should_stop=guard.stop_now):
             if p.step:
                 history["step"].append(p.step)
@@ -215,13 +268,11 @@ def run_finetune(
             if p.train_loss is not None and not math.isfinite(p.train_loss):
                 guard.stopped_because = "diverged"
                 break
-            if on_progress is not None and guard.report_due():
-                on_progress(history)
+            guard.report(history)
         stopped_because = guard.stopped_because
         if stopped_because != "diverged":
             _final_evaluation(tuner, task, reference, history)
-        if on_progress is not None:
-            on_progress(history)
+        guard.report(history, force=True)
         tuned = tuner.merge()
         answer_after = ""
         if stopped_because != "diverged":
@@ -230,30 +281,85 @@ def run_finetune(
     task_losses, pretrain_losses = history["task_val_loss"], history["pretrain_val_loss"]
     settings_dict = asdict(run)
     settings_dict["targets"] = list(run.targets)
-    return {
-        "settings": settings_dict,
-        "model_description": description,
-        "method": run.method,
-        "n_trainable": tuner.n_trainable(),
-        "n_total": tuner.n_total(),
-        "trainable_percent": round(100 * tuner.n_trainable() / tuner.n_total(), 3),
-        "steps_done": history["step"][-1] if history["step"] else 0,
-        "stopped_because": stopped_because,
-        "task_loss_before": task_losses[0],
-        "task_loss_after": task_losses[-1] if len(task_losses) > 1 else None,
-        "pretrain_loss_before": pretrain_losses[0],
-        "pretrain_loss_after": pretrain_losses[-1] if len(pretrain_losses) > 1 else None,
-        "train_examples": len(task.train_pairs),
-        "held_out_examples": len(task.held_out),
-        "tokens_per_second": round(history["tokens_per_second"]),
-        "elapsed_s": round(history["elapsed_s"], 1),
-        "question": pair.question,
-        "prompt": pair.prompt,
-        "reference_answer": pair.answer,
-        "answer_before": answer_before,
-        "answer_after": answer_after,
-        "history": history,
-    }
+    result = FinetuneResult(
+        id=uuid.uuid4().hex[:12],
+        settings=settings_dict,
+        model_description=description,
+        method=run.method,
+        n_trainable=tuner.n_trainable(),
+        n_total=tuner.n_total(),
+        trainable_percent=round(100 * tuner.n_trainable() / tuner.n_total(), 3),
+        steps_done=history["step"][-1] if history["step"] else 0,
+        stopped_because=stopped_because,
+        task_loss_before=task_losses[0],
+        task_loss_after=task_losses[-1] if len(task_losses) > 1 else None,
+        pretrain_loss_before=pretrain_losses[0],
+        pretrain_loss_after=pretrain_losses[-1] if len(pretrain_losses) > 1 else None,
+        train_examples=len(task.train_pairs),
+        held_out_examples=len(task.held_out),
+        tokens_per_second=round(history["tokens_per_second"]),
+        elapsed_s=round(history["elapsed_s"], 1),
+        question=pair.question,
+        prompt=pair.prompt,
+        reference_answer=pair.answer,
+        answer_before=answer_before,
+        answer_after=answer_after,
+        history=history,
+    )
+    if stopped_because not in ("cancelled", "abandoned", "diverged"):
+        meta = {"settings": settings_dict, "base": run.model}
+        save_model(learner, "finetuned", result.id, tuned, tokenizer, result.label, meta)
+    return result
+
+
+@dataclass(frozen=True)
+class FinetuneResult:
+    """A finished fine-tuning run: what the result view shows."""
+
+    id: str
+    settings: dict
+    model_description: str
+    method: str
+    n_trainable: int
+    n_total: int
+    trainable_percent: float
+    steps_done: int
+    stopped_because: str | None
+    task_loss_before: float | None
+    task_loss_after: float | None
+    pretrain_loss_before: float | None
+    pretrain_loss_after: float | None
+    train_examples: int
+    held_out_examples: int
+    tokens_per_second: int
+    elapsed_s: float
+    question: str
+    prompt: str
+    reference_answer: str
+    answer_before: str
+    answer_after: str
+    history: dict
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> FinetuneResult:
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
+
+    @property
+    def label(self) -> str:
+        what = "LoRA" if self.method == "lora" else "full"
+        return f"{what}, {self.steps_done} steps, lr {self.settings['lr']:g}"
+
+
+@job_kind("finetuning")
+def finetuning_job(params: dict, guard: JobGuard) -> dict:
+    """The job: params {"run": FinetuneSettings as a dict, "learner": id}."""
+    raw = dict(params["run"])
+    raw["targets"] = tuple(raw.get("targets") or ())
+    run = FinetuneSettings(**raw)
+    return run_finetune(run, guard=guard, learner=params.get("learner")).to_json()
 
 
 def _final_evaluation(tuner, task, reference, history) -> None:

@@ -20,7 +20,7 @@ from app.config import settings
 from app.core.evaluation import bits_per_character, perplexity, unigram_cross_entropy
 from app.core.surprise import token_surprise
 from app.core.units import char_label
-from app.services.tinygpt.models import LoadedModel, corpus_ids, resolve
+from app.services.tinygpt.models import LoadedModel, by_key, corpus_ids, resolve
 from app.validation import InputError
 
 MAX_CHARS = 256  # characters measured; more are cut, with a note
@@ -102,7 +102,7 @@ def quote(ch: str) -> str:
 
 @lru_cache(maxsize=64)
 def _measure(model_key: str, text: str, cut_from: int | None) -> Measurement:
-    loaded = resolve(model_key)
+    loaded = by_key(model_key)
     model, tokenizer = loaded.model, loaded.tokenizer
     vocab = set(tokenizer.chars)
     # The first character is predicted after a paragraph break, as at the start of every
@@ -150,7 +150,7 @@ def _measure(model_key: str, text: str, cut_from: int | None) -> Measurement:
     )
 
 
-def measure_text(value, raw_text) -> tuple[LoadedModel, Measurement]:
+def measure_text(value, raw_text, learner=None) -> tuple[LoadedModel, Measurement]:
     """(LoadedModel, Measurement) for a dropdown value and the learner's text, or
     InputError with one sentence saying what to change."""
     text = raw_text if isinstance(raw_text, str) else ""
@@ -160,7 +160,7 @@ def measure_text(value, raw_text) -> tuple[LoadedModel, Measurement]:
     cut_from = None
     if len(text) > MAX_CHARS:
         cut_from, text = len(text), text[:MAX_CHARS]
-    loaded = resolve(value)
+    loaded = resolve(value, learner)
     if not any(c in set(loaded.tokenizer.chars) for c in text):
         raise InputError(
             "None of these characters are in the model's vocabulary (it only knows the "

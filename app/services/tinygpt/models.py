@@ -1,27 +1,29 @@
-"""Which tiny GPTs a learner can pick on stages 06-08: the shipped checkpoint, plus the runs
-they trained on stage 05 whose weights are still on this server.
+"""Which tiny GPTs a learner can pick on stages 06-08: the shipped checkpoint, plus the
+models they trained on stage 05 and fine-tuned on stage 06, kept in the model store
+(`app.services.tinygpt.store`) that every process on every machine sees.
 
-No Dash here. The runs come from the browser (the shell's `trained-runs` local store), so
-every id is untrusted: only `[0-9a-f]{12}` (what `app.services.tinygpt.training` writes)
-is ever turned into a path, and only inside `CACHE_DIR/models`. A run whose file is gone (the server
-restarted, or the cache dropped old files) falls back to the shipped model, with a note.
+No Dash here. Learner ids and model ids come from the browser, so both are untrusted: the
+store only answers a learner about their own models, and ids are checked before use. A
+model that is gone (its time ran out, or the store was full) falls back to the shipped
+model, with a note.
 """
 
 from __future__ import annotations
 
+import io
 import math
-import re
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from app.config import settings
-from app.state.runs import sanitize_runs
+from app.services.tinygpt.store import clean_run_id, model_store
 
 PRETRAINED = "pretrained"
-_RUN_ID = re.compile(r"[0-9a-f]{12}")
+KIND_LABELS = {"trained": "Your run", "finetuned": "Your fine-tune"}
 
 
 @dataclass(frozen=True)
@@ -34,15 +36,6 @@ class LoadedModel:
     description: str
     key: str
     note: str | None = None
-
-
-def _valid_run_id(value) -> str | None:
-    return value if isinstance(value, str) and _RUN_ID.fullmatch(value) else None
-
-
-def _run_path(run_id: str) -> Path:
-    """The file of a run id that has already passed `_valid_run_id`."""
-    return Path(settings.cache_dir) / "models" / f"{run_id}.npz"
 
 
 def pretrained_label() -> str:
@@ -61,19 +54,28 @@ def pretrained_label() -> str:
     )
 
 
-def model_choices(runs) -> list[tuple[str, str]]:
+def model_choices(learner, kinds: tuple[str, ...] = ("trained", "finetuned")) -> list[tuple]:
     """(value, label) of every model the learner can pick: the shipped one first, then
-    their finished runs (newest first) whose saved weights exist on this server."""
+    their own kept models of these kinds, newest first."""
     choices = [(PRETRAINED, pretrained_label())]
-    seen = set()
-    for run in reversed(sanitize_runs(runs)):
-        run_id = _valid_run_id(run["id"])
-        if run_id is None or run_id in seen or run.get("stopped_because") == "diverged":
-            continue
-        if _run_path(run_id).is_file():
-            seen.add(run_id)
-            choices.append((run_id, f"Your run: {run['label']}"))
+    for m in model_store().list(learner, kinds):
+        choices.append((m.run_id, f"{KIND_LABELS[m.kind]}: {m.label}"))
     return choices
+
+
+def model_bytes(model, tokenizer, meta: dict) -> bytes:
+    """A model as the bytes of one .npz file (the store keeps bytes, no pickle)."""
+    buffer = io.BytesIO()
+    model.save(buffer, tokenizer=tokenizer, meta=meta)
+    return buffer.getvalue()
+
+
+def save_model(learner, kind: str, run_id: str, model, tokenizer, label: str, meta: dict) -> None:
+    """Keep a trained or fine-tuned model for its learner (no learner id: not kept)."""
+    if learner is None:
+        return
+    data = model_bytes(model, tokenizer, meta)
+    model_store().put(learner, kind, run_id, data, {**meta, "label": label})
 
 
 def _describe(model, what: str) -> str:
@@ -86,11 +88,17 @@ def _describe(model, what: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _load_run(run_id: str, mtime_ns: int):
-    """(model, tokenizer, meta) of a saved run; the mtime in the key notices a new file."""
+def _parse(run_id: str, data: bytes):
+    """(model, tokenizer, meta) from a stored model's bytes (keyed by id: ids are unique)."""
     from app.core.tinylm import TinyGPT
 
-    model, tokenizer, meta = TinyGPT.load(_run_path(run_id))
+    fd, path = tempfile.mkstemp(suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        model, tokenizer, meta = TinyGPT.load(path)
+    finally:
+        os.unlink(path)
     if tokenizer is None:
         raise ValueError("the file has no tokenizer")
     if not all(math.isfinite(float(np.abs(p).max())) for p in model.params.values()):
@@ -98,36 +106,61 @@ def _load_run(run_id: str, mtime_ns: int):
     return model, tokenizer, meta
 
 
-def resolve(value) -> LoadedModel:
-    """The model behind a dropdown value, falling back to the shipped one with a note."""
+_LOADED: dict[str, tuple] = {}  # run id -> (model, tokenizer, what), newest 8
+
+
+def _remember(run_id: str, entry: tuple) -> None:
+    _LOADED[run_id] = entry
+    while len(_LOADED) > 8:
+        _LOADED.pop(next(iter(_LOADED)))
+
+
+def resolve(value, learner=None) -> LoadedModel:
+    """The model behind a dropdown value for this learner, falling back to the shipped one
+    with a note (another learner's id, or one that is gone, is never loaded)."""
     from app.core.tinylm import load_pretrained
 
-    run_id = _valid_run_id(value)
+    run_id = clean_run_id(value)
     note = None
     if run_id is not None:
-        path = _run_path(run_id)
         try:
-            model, tokenizer, _ = _load_run(run_id, path.stat().st_mtime_ns)
-        except FileNotFoundError:
-            note = (
-                "That run's saved weights are no longer on this server (it may have "
-                "restarted), so this shows the shipped model instead. Train it again "
-                "on stage 05 to bring it back."
-            )
-        except Exception as err:  # a damaged file must not break the page: say so instead
-            note = f"That run's saved model cannot be used ({err}), so this shows the shipped one."
-        else:
-            return LoadedModel(model, tokenizer, _describe(model, "Your run"), run_id)
+            found = model_store().get(learner, run_id)
+            if found is None:
+                note = (
+                    "That model is no longer kept on this server (models are kept for a "
+                    "while, a few per learner), so this shows the shipped model instead. "
+                    "Train it again on stage 05 to bring it back."
+                )
+            else:
+                data, record = found
+                model, tokenizer, _ = _parse(run_id, data)
+                what = "Your fine-tuned model" if record.kind == "finetuned" else "Your run"
+                _remember(run_id, (model, tokenizer, what))
+                return LoadedModel(model, tokenizer, _describe(model, what), run_id)
+        except Exception as err:  # a damaged model must not break the page: say so instead
+            note = f"That saved model cannot be used ({err}), so this shows the shipped one."
     elif value != PRETRAINED:
         note = "That is not one of the models on offer, so this shows the shipped model."
     model, tokenizer, _ = load_pretrained()
     return LoadedModel(model, tokenizer, _describe(model, "Shipped model"), PRETRAINED, note)
 
 
-def load_choice(value) -> tuple:
+def by_key(key: str) -> LoadedModel:
+    """A model by the `key` of a LoadedModel this process has just resolved for its owner
+    (for the per-model caches of measuring); anything else gives the shipped model."""
+    from app.core.tinylm import load_pretrained
+
+    if key in _LOADED:
+        model, tokenizer, what = _LOADED[key]
+        return LoadedModel(model, tokenizer, _describe(model, what), key)
+    model, tokenizer, _ = load_pretrained()
+    return LoadedModel(model, tokenizer, _describe(model, "Shipped model"), PRETRAINED)
+
+
+def load_choice(value, learner=None) -> tuple:
     """(model, tokenizer, description) for a dropdown value; the description starts with
-    the note when the shipped model stands in for a run that is gone."""
-    loaded = resolve(value)
+    the note when the shipped model stands in for a model that is gone."""
+    loaded = resolve(value, learner)
     description = f"{loaded.note} {loaded.description}" if loaded.note else loaded.description
     return loaded.model, loaded.tokenizer, description
 
@@ -140,7 +173,7 @@ def corpus_ids(model_key: str) -> tuple[np.ndarray, np.ndarray]:
     """(train ids, validation ids) of the shipped corpus in this model's vocabulary."""
     from app.core.tinylm import load_corpus
 
-    tokenizer = resolve(model_key).tokenizer
+    tokenizer = by_key(model_key).tokenizer
     train_text, val_text = load_corpus(settings.content_dir)
     return (
         np.asarray(tokenizer.encode(train_text), dtype=np.int64),
@@ -154,7 +187,7 @@ def validation_loss(model_key: str) -> float:
     fixed windows of the guide's held-out text; computed once per model."""
     from app.core.tinylm.train import text_loss
 
-    model = resolve(model_key).model
+    model = by_key(model_key).model
     return text_loss(model, corpus_ids(model_key)[1], max_windows=VAL_WINDOWS)
 
 

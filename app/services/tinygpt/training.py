@@ -1,8 +1,9 @@
 """One live training run of the tiny GPT, as a job: validate the learner's settings, take a
 job slot, train with progress, stop on cancel, time limit or divergence, and summarise.
 
-No Dash here: the stage-05 lab runs `run_training` inside a background callback, and the
-tests call it directly. Limits come from `app.config.settings` (JOB_* variables).
+No Dash here: the stage-05 lab starts the job kind "training" (`app.services.jobs`), and
+the tests call `run_training` directly. Limits come from `app.config.settings` (JOB_*
+variables); the form's fields are described once, in `FIELDS`.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from app.config import settings
 from app.core.schedules import SCHEDULES
-from app.services.jobs import JobGuard, job_slot
+from app.services.jobs import FormErrors, JobGuard, job_kind
+from app.services.tinygpt.models import save_model
 from app.state.runs import CURVE_POINTS
-from app.validation import InputError, parse_choice, parse_number
+from app.validation import InputError, NumberSpec, parse_choice, parse_fields
 
 HEAD_CHOICES = (1, 2, 4, 8)
 MAX_TOKENS_PER_STEP = 16_384  # batch × context: keeps one step's activations to tens of MB
@@ -69,59 +70,67 @@ def baselines() -> tuple[float, float]:
     return math.log(vocab), unigram_cross_entropy(train_ids, val_ids, vocab)
 
 
+FIELDS = (
+    NumberSpec("n_layers", "Layers", DEFAULTS.n_layers, 1, 4, integer=True),
+    NumberSpec("d_model", "Width (d_model)", DEFAULTS.d_model, 16, 256, integer=True),
+    NumberSpec(
+        "seq_len", "Context length", DEFAULTS.seq_len, 16, 256, integer=True, unit="characters"
+    ),
+    NumberSpec("batch_size", "Batch size", DEFAULTS.batch_size, 1, 128, True, "sequences"),
+    NumberSpec("steps", "Steps", DEFAULTS.steps, 1, settings.job_max_steps, integer=True),
+    NumberSpec("lr", "Learning rate", DEFAULTS.lr, 1e-6, 1.0),
+    NumberSpec("warmup_steps", "Warmup steps", DEFAULTS.warmup_steps, 0, None, True, "steps"),
+    NumberSpec("seed", "Seed", DEFAULTS.seed, 0, 2**31 - 1, integer=True),
+)
+SPECS = {spec.name: spec for spec in FIELDS}
+
+
 def parse_settings(raw: dict) -> RunSettings:
-    """The learner's raw form values → RunSettings, or InputError with one clear sentence."""
-    n_layers = parse_number(raw.get("n_layers"), "Layers", minimum=1, maximum=4, integer=True)
-    d_model = parse_number(
-        raw.get("d_model"), "Width (d_model)", minimum=16, maximum=256, integer=True
-    )
-    n_heads = int(parse_choice(_int_or_none(raw.get("n_heads")), "Heads", HEAD_CHOICES))
-    if d_model % n_heads:
-        raise InputError(f"Width {d_model} must split evenly into {n_heads} heads.")
-    seq_len = parse_number(
-        raw.get("seq_len"),
-        "Context length",
-        minimum=16,
-        maximum=256,
-        integer=True,
-        unit="characters",
-    )
-    batch_size = parse_number(
-        raw.get("batch_size"), "Batch size", minimum=1, maximum=128, integer=True, unit="sequences"
-    )
-    if batch_size * seq_len > MAX_TOKENS_PER_STEP:
-        raise InputError(
-            f"Batch size × context length is {batch_size * seq_len:,} tokens per step; keep "
-            f"it at most {MAX_TOKENS_PER_STEP:,} so a step fits in this server's memory."
+    """The learner's raw form values → RunSettings, or FormErrors (an InputError) naming
+    every bad field at once."""
+    specs = FIELDS
+    if settings.job_max_steps != SPECS["steps"].maximum:  # the limit is a setting
+        specs = tuple(
+            NumberSpec(**{**asdict(s), "maximum": settings.job_max_steps})
+            if s.name == "steps"
+            else s
+            for s in FIELDS
         )
-    steps = parse_number(
-        raw.get("steps"), "Steps", minimum=1, maximum=settings.job_max_steps, integer=True
-    )
-    lr = parse_number(raw.get("lr"), "Learning rate", minimum=1e-6, maximum=1.0)
-    warmup = parse_number(
-        raw.get("warmup_steps"), "Warmup steps", minimum=0, maximum=steps, integer=True
-    )
-    schedule = parse_choice(raw.get("schedule"), "Schedule", SCHEDULES)
-    seed = parse_number(raw.get("seed"), "Seed", minimum=0, maximum=2**31 - 1, integer=True)
+    values, errors = parse_fields(specs, raw)
+    try:
+        values["n_heads"] = int(
+            parse_choice(_int_or_none(raw.get("n_heads")), "Heads", HEAD_CHOICES)
+        )
+    except InputError as err:
+        errors["n_heads"] = str(err)
+    try:
+        values["schedule"] = parse_choice(raw.get("schedule"), "Schedule", SCHEDULES)
+    except InputError as err:
+        errors["schedule"] = str(err)
+    if "d_model" in values and "n_heads" in values and values["d_model"] % values["n_heads"]:
+        errors["d_model"] = (
+            f"Width {values['d_model']} must split evenly into {values['n_heads']} heads."
+        )
+    if "warmup_steps" in values and "steps" in values and values["warmup_steps"] > values["steps"]:
+        errors["warmup_steps"] = f"Warmup steps: must be at most {values['steps']:,}."
+    if "batch_size" in values and "seq_len" in values:
+        tokens = values["batch_size"] * values["seq_len"]
+        if tokens > MAX_TOKENS_PER_STEP:
+            errors["batch_size"] = (
+                f"Batch size × context length is {tokens:,} tokens per step; keep it at "
+                f"most {MAX_TOKENS_PER_STEP:,} so a step fits in this server's memory."
+            )
+    if errors:
+        raise FormErrors(errors)
     prompt = raw.get("prompt") if isinstance(raw.get("prompt"), str) else ""
-    chosen = RunSettings(
-        int(n_layers),
-        int(d_model),
-        n_heads,
-        int(seq_len),
-        int(batch_size),
-        int(steps),
-        float(lr),
-        int(warmup),
-        schedule,
-        int(seed),
-        prompt[:200],
-    )
+    chosen = RunSettings(**{**values, "prompt": prompt[:200]})
     n_params = model_config(chosen).n_params()
     if n_params > settings.job_max_params:
-        raise InputError(
-            f"That model has {n_params:,} parameters; this server trains at most "
-            f"{settings.job_max_params:,}. Use fewer layers or a smaller width."
+        raise FormErrors(
+            {
+                "d_model": f"That model has {n_params:,} parameters; this server trains at "
+                f"most {settings.job_max_params:,}. Use fewer layers or a smaller width."
+            }
         )
     return chosen
 
@@ -167,17 +176,55 @@ def sample(model, tokenizer, prompt: str, seed: int) -> str:
     return tokenizer.decode(out)
 
 
+@dataclass(frozen=True)
+class TrainingResult:
+    """A finished training run: what the result view shows and the runs chart keeps."""
+
+    id: str
+    settings: dict
+    n_params: int
+    vocab_size: int
+    steps_done: int
+    stopped_because: str | None
+    final_train_loss: float | None
+    final_val_loss: float | None
+    tokens_per_second: int
+    elapsed_s: float
+    sample_before: str
+    sample_after: str
+    history: dict
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrainingResult:
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
+
+    @property
+    def label(self) -> str:
+        s = self.settings
+        return f"{s['n_layers']}L·{s['d_model']}d·lr {s['lr']:g}·{self.steps_done} steps"
+
+
 def run_training(
     run: RunSettings,
     on_progress: Callable[[dict], None] | None = None,
     *,
     should_stop: Callable[[], bool] | None = None,
     progress_every_s: float = 0.4,
-) -> dict:
-    """Train one model and return a summary (JSON-safe). Raises JobsBusy when every job
-    slot is taken. `on_progress(history)` is called at most every `progress_every_s`."""
+    guard: JobGuard | None = None,
+    learner: str | None = None,
+) -> TrainingResult:
+    """Train one model and return its result; keep the model for `learner` (if given) in
+    the model store. Progress (the history dict) goes to `guard.report`, at most every
+    `progress_every_s`; `guard` (from the job runner) also decides when to stop."""
     from app.core.tinylm import TinyGPT
 
+    if guard is None:
+        guard = JobGuard(
+            None, should_stop, on_progress=on_progress, progress_every_s=progress_every_s
+        )
     tokenizer, train_ids, val_ids = corpus()
     model = TinyGPT(model_config(run), seed=run.seed)
     before = sample(model, tokenizer, run.prompt, run.seed)
@@ -191,43 +238,48 @@ def run_training(
         "elapsed_s": 0.0,
         "lr": 0.0,
     }
-    with job_slot() as lease:
-        guard = JobGuard(lease, should_stop, progress_every_s=progress_every_s)
-        for p in _train(model, train_ids, val_ids, run, guard.stop_now):
-            history["step"].append(p.step)
-            history["train_loss"].append(round(float(p.train_loss), 4))
-            if p.val_loss is not None:
-                history["val_step"].append(p.step)
-                history["val_loss"].append(round(float(p.val_loss), 4))
-            history.update(tokens_per_second=p.tokens_per_second, elapsed_s=p.elapsed_s, lr=p.lr)
-            if not math.isfinite(p.train_loss):
-                guard.stopped_because = "diverged"
-                break
-            if on_progress is not None and guard.report_due():
-                on_progress(history)
+    for p in _train(model, train_ids, val_ids, run, guard.stop_now):
+        history["step"].append(p.step)
+        history["train_loss"].append(round(float(p.train_loss), 4))
+        if p.val_loss is not None:
+            history["val_step"].append(p.step)
+            history["val_loss"].append(round(float(p.val_loss), 4))
+        history.update(tokens_per_second=p.tokens_per_second, elapsed_s=p.elapsed_s, lr=p.lr)
+        if not math.isfinite(p.train_loss):
+            guard.stopped_because = "diverged"
+            break
+        guard.report(history)
     stopped_because = guard.stopped_because
     if stopped_because is None or stopped_because == "time limit":
         _final_validation(model, val_ids, run, history)
-    if on_progress is not None:
-        on_progress(history)
+    guard.report(history, force=True)
     after = sample(model, tokenizer, run.prompt, run.seed) if stopped_because != "diverged" else ""
-    run_id = uuid.uuid4().hex[:12]
-    _save_model(model, tokenizer, run, run_id)
-    return {
-        "id": run_id,
-        "settings": asdict(run),
-        "n_params": model.config.n_params(),
-        "vocab_size": tokenizer.vocab_size,
-        "steps_done": history["step"][-1] if history["step"] else 0,
-        "stopped_because": stopped_because,
-        "final_train_loss": history["train_loss"][-1] if history["train_loss"] else None,
-        "final_val_loss": history["val_loss"][-1] if history["val_loss"] else None,
-        "tokens_per_second": round(history["tokens_per_second"]),
-        "elapsed_s": round(history["elapsed_s"], 1),
-        "sample_before": before,
-        "sample_after": after,
-        "history": history,
-    }
+    result = TrainingResult(
+        id=uuid.uuid4().hex[:12],
+        settings=asdict(run),
+        n_params=model.config.n_params(),
+        vocab_size=tokenizer.vocab_size,
+        steps_done=history["step"][-1] if history["step"] else 0,
+        stopped_because=stopped_because,
+        final_train_loss=history["train_loss"][-1] if history["train_loss"] else None,
+        final_val_loss=history["val_loss"][-1] if history["val_loss"] else None,
+        tokens_per_second=round(history["tokens_per_second"]),
+        elapsed_s=round(history["elapsed_s"], 1),
+        sample_before=before,
+        sample_after=after,
+        history=history,
+    )
+    if stopped_because not in ("cancelled", "abandoned", "diverged"):
+        meta = {"settings": asdict(run), "final_val_loss": result.final_val_loss}
+        save_model(learner, "trained", result.id, model, tokenizer, result.label, meta)
+    return result
+
+
+@job_kind("training")
+def training_job(params: dict, guard: JobGuard) -> dict:
+    """The job: params {"run": RunSettings as a dict, "learner": id}."""
+    run = RunSettings(**params["run"])
+    return run_training(run, guard=guard, learner=params.get("learner")).to_json()
 
 
 def _train(model, train_ids, val_ids, run, stop_now):
@@ -237,43 +289,36 @@ def _train(model, train_ids, val_ids, run, stop_now):
 
 
 def _final_validation(model, val_ids, run, history) -> None:
-    """Make sure the run ends with a validation loss at its last step."""
+    """Make sure the run ends with a validation loss at its last step, measured on the
+    same fixed evaluation batches as every other point (`app.core.tinylm.train.train`
+    draws them from the seed; a run stopped early has not measured its last step)."""
+    from app.core.tinylm.train import evaluate, get_batch
+
     if not history["step"] or (
         history["val_step"] and history["val_step"][-1] == history["step"][-1]
     ):
         return
-    rng = np.random.default_rng(run.seed + 1)
-    n, t = 8, model.config.seq_len
-    starts = rng.integers(0, len(val_ids) - t - 1, size=n)
-    x = np.stack([val_ids[s : s + t] for s in starts])
-    y = np.stack([val_ids[s + 1 : s + t + 1] for s in starts])
+    cfg = train_config(run)
+    val_rng = np.random.default_rng([cfg.seed, 1])  # as train() draws them
+    batches = [
+        get_batch(val_ids, cfg.batch_size, model.config.seq_len, val_rng)
+        for _ in range(cfg.eval_batches)
+    ]
     history["val_step"].append(history["step"][-1])
-    history["val_loss"].append(round(float(model.loss(x, y)), 4))
+    history["val_loss"].append(round(float(evaluate(model, batches)), 4))
 
 
-def _save_model(model, tokenizer, run: RunSettings, run_id: str) -> None:
-    """Keep the trained weights in the cache folder (its size limit applies to the
-    diskcache only, so only the newest few files are kept)."""
-    folder = Path(settings.cache_dir) / "models"
-    folder.mkdir(parents=True, exist_ok=True)
-    model.save(folder / f"{run_id}.npz", tokenizer=tokenizer, meta={"settings": asdict(run)})
-    kept = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in kept[20:]:
-        old.unlink(missing_ok=True)
-
-
-def run_record(result: dict) -> dict:
+def run_record(result: TrainingResult) -> dict:
     """The small summary of a finished run that the browser keeps for the comparison chart."""
-    h = result["history"]
+    h = result.history
     keep = _thin(len(h["val_step"]), CURVE_POINTS)
-    s = result["settings"]
     return {
-        "id": result["id"],
-        "label": f"{s['n_layers']}L·{s['d_model']}d·lr {s['lr']:g}·{result['steps_done']} steps",
-        "final_val_loss": result["final_val_loss"],
-        "final_train_loss": result["final_train_loss"],
-        "tokens_per_second": result["tokens_per_second"],
-        "stopped_because": result["stopped_because"],
+        "id": result.id,
+        "label": result.label,
+        "final_val_loss": result.final_val_loss,
+        "final_train_loss": result.final_train_loss,
+        "tokens_per_second": result.tokens_per_second,
+        "stopped_because": result.stopped_because,
         "val_step": [h["val_step"][i] for i in keep],
         "val_loss": [h["val_loss"][i] for i in keep],
     }
