@@ -65,3 +65,22 @@ def is_message_figure(fig) -> bool:
 
 def stat_values(stats) -> dict[str, str]:
     return {s.children[0].children: s.children[1].children for s in stats}
+
+
+def isolated_jobs(tmp_path, monkeypatch, *, inline: bool = True):
+    """Point the job board and the model store at fresh folders under tmp_path; with
+    `inline`, a started job runs to its end inside the call (no process)."""
+    import diskcache
+
+    from app.services import jobs
+    from app.services.tinygpt import models, store
+
+    board_cache = diskcache.Cache(str(tmp_path / "jobs"))
+    models_cache = diskcache.Cache(str(tmp_path / "models"), eviction_policy="none")
+    monkeypatch.setattr(jobs, "backend", lambda: jobs.DiskKV(board_cache))
+    the_store = store.ModelStore(jobs.DiskKV(models_cache))
+    monkeypatch.setattr(store, "model_store", lambda: the_store)
+    monkeypatch.setattr(models, "model_store", lambda: the_store)
+    if inline:
+        monkeypatch.setattr(jobs, "launch_local", jobs.execute)
+    return the_store
