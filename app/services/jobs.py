@@ -320,6 +320,10 @@ class JobGuard:
                 self.stopped_because = "time limit"
         return self.stopped_because is not None
 
+    def restart_clock(self) -> None:
+        """Count the time limit from now (after a job's set-up, e.g. its first sample)."""
+        self.started = self.clock()
+
     def report_due(self) -> bool:
         now = self.clock()
         if now - self._last_report < self.progress_every_s:

@@ -16,9 +16,15 @@ from app.services import jobs
 from app.services.tinygpt import finetuning as finetune_job
 from app.services.tinygpt.finetuning import DEFAULTS, parse_settings, run_finetune
 from app.validation import InputError
-from tests.helpers import error_text
+from tests.helpers import error_text, isolated_jobs
 
 FIELDS = tiny_finetune.FIELDS
+LEARNER = "learner-test-0001"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    return isolated_jobs(tmp_path, monkeypatch)
 
 
 def form(**changes):
@@ -27,7 +33,7 @@ def form(**changes):
 
 
 def test_the_estimate_names_the_model_and_counts_what_will_train():
-    text, error = tiny_finetune.estimate(*form())
+    text, error, *flags = tiny_finetune.estimate(*form())
     model = load_pretrained()[0]
     lora = lora_trainable_params(model, LoRAConfig(rank=4))
     assert error is None
@@ -37,7 +43,7 @@ def test_the_estimate_names_the_model_and_counts_what_will_train():
 
 
 def test_full_fine_tuning_of_the_last_block_counts_one_block_and_the_final_norm():
-    text, _ = tiny_finetune.estimate(*form(method="full", scope="last_block"))
+    text, *_ = tiny_finetune.estimate(*form(method="full", scope="last_block"))
     c = load_pretrained()[0].config.d_model
     assert f"{12 * c * c + 15 * c:,} weights" in text
 
@@ -62,7 +68,7 @@ def test_full_fine_tuning_of_the_last_block_counts_one_block_and_the_final_norm(
     ],
 )
 def test_bad_settings_are_explained_while_editing(changes, message):
-    text, error = tiny_finetune.estimate(*form(**changes))
+    text, error, *flags = tiny_finetune.estimate(*form(**changes))
     assert text is None
     assert message in error_text(error)
 
@@ -76,9 +82,11 @@ def test_a_rank_wider_than_a_small_stage_05_model_is_explained(monkeypatch):
         TinyGPTConfig(vocab_size=load_pretrained()[1].vocab_size, d_model=16, n_heads=2, seq_len=32)
     )
     monkeypatch.setattr(
-        tiny_finetune, "load_model", lambda value: (small, load_pretrained()[1], "Your run: tiny.")
+        tiny_finetune,
+        "load_model",
+        lambda value, learner=None: (small, load_pretrained()[1], "Your run: tiny."),
     )
-    text, error = tiny_finetune.estimate(*form(rank=20, model="0123456789ab"))
+    text, error, *flags = tiny_finetune.estimate(*form(rank=20, model="0123456789ab"))
     assert text is None
     assert "cannot exceed the smallest side of an adapted matrix (16)" in error_text(error)
 
@@ -91,34 +99,45 @@ def test_switching_method_shows_its_settings_and_its_usual_learning_rate():
     assert tiny_finetune.switch_method("<junk>") == (no_update, no_update, no_update)
 
 
-@pytest.mark.parametrize("stored", [None, "junk", 42, [{"id": "../../etc/passwd"}]])
-def test_a_tampered_runs_store_still_offers_the_shipped_model(stored):
-    options, value = tiny_finetune.fill_models(stored, "tiny_finetune-model", "deadbeef0000")
+@pytest.mark.parametrize("learner", [None, "junk", 42, "../../etc/passwd"])
+def test_a_missing_or_tampered_learner_id_still_offers_the_shipped_model(store, learner):
+    options, value = tiny_finetune.fill_models(learner, "deadbeef0000")
     assert value == "pretrained"
-    assert options[0]["value"] == "pretrained"
+    assert [o["value"] for o in options] == ["pretrained"]
 
 
-def test_start_with_bad_settings_answers_with_the_sentence():
-    result = tiny_finetune.start(lambda _: None, 1, *form(rank=0))
-    assert "LoRA rank: must be at least 1." in error_text(result)
+def test_every_bad_field_is_named_at_once_and_marked():
+    _, error, *flags = tiny_finetune.estimate(*form(rank=0, steps=-1, lr="fast"))
+    message = error_text(error)
+    assert "LoRA rank: must be at least 1." in message and "Steps:" in message
+    assert "Learning rate: 'fast'" in message
+    marked = {n for n, bad in zip(tiny_finetune.NUMBER_FIELDS, flags, strict=True) if bad}
+    assert marked == {"rank", "steps", "lr"}
 
 
-def test_start_tells_a_learner_when_the_server_is_busy(monkeypatch):
+def test_start_with_bad_settings_names_them_and_starts_nothing(store):
+    job, message, note, *flags = tiny_finetune.start(1, LEARNER, *form(rank=0))
+    assert job is no_update
+    assert "LoRA rank: must be at least 1." in error_text(message)
+
+
+def test_start_tells_a_learner_when_the_server_is_busy(store, monkeypatch):
+    from app.components import job_controls
     from app.services.jobs import JobsBusy
 
     def busy(*args, **kwargs):
-        raise JobsBusy("The server is busy: 2 training jobs already running.")
+        raise JobsBusy("The server is busy: 2 jobs already running.")
 
-    monkeypatch.setattr(tiny_finetune, "run_finetune", busy)
-    assert "busy" in error_text(tiny_finetune.start(lambda _: None, 1, *form(steps=5)))
+    monkeypatch.setattr(job_controls, "start_job", busy)
+    job, message, note, *flags = tiny_finetune.start(1, LEARNER, *form(steps=5))
+    assert job is no_update and "busy" in error_text(note)
 
 
-def test_a_short_lora_run_reports_progress_then_losses_and_answers():
-    reports = []
-    result = tiny_finetune.start(reports.append, 1, *form(steps=12))
-    value, label, figure, live = reports[-1]
+def test_a_short_lora_run_reports_progress_then_losses_and_answers(store):
+    job, *_ = tiny_finetune.start(1, LEARNER, *form(steps=12))
+    value, label, figure, live, result, note, *flags = tiny_finetune.poll(1, job, LEARNER, "")
     assert value == 100 and label == "step 12 / 12"
-    names = [t.name for t in figure.data]
+    names = [t["name"] for t in figure["data"]]
     assert names[:3] == [
         "training answers (each batch)",
         "unseen answers (held out)",
@@ -128,13 +147,23 @@ def test_a_short_lora_run_reports_progress_then_losses_and_answers():
     text = str(result)
     assert "LoRA trained" in text and "for 12 steps" in text
     assert "What is meant by" in text  # the held-out question, before and after
+    # The fine-tuned model joins the learner's models: offered on 07 and 08, not on 06.
+    (tuned,) = store.list(LEARNER)
+    assert tuned.kind == "finetuned"
+    assert tuned.run_id not in [o["value"] for o in tiny_finetune.fill_models(LEARNER, None)[0]]
+    from app.labs import tiny_eval, tiny_generate
+
+    for lab in (tiny_eval, tiny_generate):
+        options, _ = lab.fill_models(LEARNER, None)
+        assert tuned.run_id in [o["value"] for o in options]
+        assert lab.fill_models("learner-other-0002", None)[0][1:] == []
 
 
 def test_the_summary_is_json_safe_and_counts_exactly(monkeypatch):
     run = parse_settings(
         dict(zip(FIELDS, form(steps=6, rank=2, alpha=4, targets=["qkv", "mlp_out"]), strict=True))
     )
-    result = run_finetune(run)
+    result = run_finetune(run).to_json()
     json.dumps(result)
     model = load_pretrained()[0]
     c, layers = model.config.d_model, model.config.n_layers
@@ -154,7 +183,7 @@ def test_cancel_stops_the_run_within_a_step():
         calls.append(1)
         return len(calls) > 3
 
-    result = run_finetune(replace(DEFAULTS, steps=500), should_stop=stop_after_three)
+    result = run_finetune(replace(DEFAULTS, steps=500), should_stop=stop_after_three).to_json()
     assert result["stopped_because"] == "cancelled"
     assert result["steps_done"] == 3
     assert result["history"]["eval_step"][-1] == 3  # the curves end where it stopped
@@ -162,7 +191,7 @@ def test_cancel_stops_the_run_within_a_step():
 
 def test_the_time_limit_stops_a_run_and_still_reports_its_losses(monkeypatch):
     monkeypatch.setattr(jobs, "settings", replace(settings, job_time_limit_s=0.5))
-    result = run_finetune(replace(DEFAULTS, steps=2000))
+    result = run_finetune(replace(DEFAULTS, steps=2000)).to_json()
     assert result["stopped_because"] == "time limit"
     assert 0 < result["steps_done"] < 2000
     assert result["task_loss_after"] is not None and result["pretrain_loss_after"] is not None

@@ -56,7 +56,7 @@ DEFAULTS = FinetuneSettings()
 FIELDS = (
     NumberSpec(
         "rank",
-        "LoRA rank r",
+        "LoRA rank",
         DEFAULTS.rank,
         1,
         MAX_RANK,
@@ -65,7 +65,7 @@ FIELDS = (
         f"4–16 is common; at most {MAX_RANK}.",
     ),
     NumberSpec(
-        "alpha", "LoRA alpha α", DEFAULTS.alpha, 0.1, 1024, help="The update is scaled by α / r."
+        "alpha", "LoRA alpha", DEFAULTS.alpha, 0.1, 1024, help="The update is scaled by α / r."
     ),
     NumberSpec(
         "steps",
@@ -253,31 +253,31 @@ def run_finetune(
         "elapsed_s": 0.0,
         "lr": 0.0,
     }
-    if True:  # the job's slot is held by the job runner (app.services.jobs)
+    with training_runtime():
+        answer_before = sample(base, tokenizer, pair.prompt, run.seed)
+    guard.restart_clock()
+    for p in finetune(tuner, task, reference, train_config(run), should_stop=guard.stop_now):
+        if p.step:
+            history["step"].append(p.step)
+            history["train_loss"].append(_round(p.train_loss))
+        if p.task_val_loss is not None:
+            history["eval_step"].append(p.step)
+            history["task_val_loss"].append(_round(p.task_val_loss))
+            history["pretrain_val_loss"].append(_round(p.pretrain_val_loss))
+        history.update(tokens_per_second=p.tokens_per_second, elapsed_s=p.elapsed_s, lr=p.lr)
+        if p.train_loss is not None and not math.isfinite(p.train_loss):
+            guard.stopped_because = "diverged"
+            break
+        guard.report(history)
+    stopped_because = guard.stopped_because
+    if stopped_because != "diverged":
+        _final_evaluation(tuner, task, reference, history)
+    guard.report(history, force=True)
+    tuned = tuner.merge()
+    answer_after = ""
+    if stopped_because != "diverged":
         with training_runtime():
-            answer_before = sample(base, tokenizer, pair.prompt, run.seed)
-        for p in finetune(tuner, task, reference, train_config(run), should_stop=guard.stop_now):
-            if p.step:
-                history["step"].append(p.step)
-                history["train_loss"].append(_round(p.train_loss))
-            if p.task_val_loss is not None:
-                history["eval_step"].append(p.step)
-                history["task_val_loss"].append(_round(p.task_val_loss))
-                history["pretrain_val_loss"].append(_round(p.pretrain_val_loss))
-            history.update(tokens_per_second=p.tokens_per_second, elapsed_s=p.elapsed_s, lr=p.lr)
-            if p.train_loss is not None and not math.isfinite(p.train_loss):
-                guard.stopped_because = "diverged"
-                break
-            guard.report(history)
-        stopped_because = guard.stopped_because
-        if stopped_because != "diverged":
-            _final_evaluation(tuner, task, reference, history)
-        guard.report(history, force=True)
-        tuned = tuner.merge()
-        answer_after = ""
-        if stopped_because != "diverged":
-            with training_runtime():
-                answer_after = sample(tuned, tokenizer, pair.prompt, run.seed)
+            answer_after = sample(tuned, tokenizer, pair.prompt, run.seed)
     task_losses, pretrain_losses = history["task_val_loss"], history["pretrain_val_loss"]
     settings_dict = asdict(run)
     settings_dict["targets"] = list(run.targets)

@@ -228,6 +228,7 @@ def run_training(
     tokenizer, train_ids, val_ids = corpus()
     model = TinyGPT(model_config(run), seed=run.seed)
     before = sample(model, tokenizer, run.prompt, run.seed)
+    guard.restart_clock()
     history = {
         "step": [],
         "train_loss": [],
