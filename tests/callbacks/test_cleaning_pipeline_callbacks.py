@@ -10,6 +10,7 @@ from dash import html, no_update
 
 from app.labs import cleaning_pipeline as lab
 from app.services.jobs import JobsBusy
+from tests.helpers import isolated_jobs
 
 DEFAULTS = dict(
     steps=list(lab.TOGGLES),
@@ -22,23 +23,37 @@ DEFAULTS = dict(
 )
 
 
-def run(reports=None, **changes):
-    """The Run button's background callback, called as Dash calls it; progress reports
-    are appended to `reports`. Returns (figure, stats, labels, clusters, dropped summary,
-    funnel data, error)."""
-    a = {**DEFAULTS, **changes}
-    report = reports.append if reports is not None else (lambda _: None)
-    return lab.run(
-        report,
-        1,
-        a["steps"],
-        a["min_words"],
-        a["symbol_ratio"],
-        a["dup_lines"],
-        a["n_gram"],
-        a["bands"],
-        a["rows"],
+LEARNER = "learner-test-0001"
+REPORTS: list[dict] = []  # every progress payload the jobs of a test sent
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_inline(tmp_path, monkeypatch):
+    """Jobs run to their end inside Start, on a fresh board; their reports are kept."""
+    from app.services import jobs
+
+    isolated_jobs(tmp_path, monkeypatch)
+    REPORTS.clear()
+    real = jobs.JobLease.report
+    monkeypatch.setattr(
+        jobs.JobLease, "report", lambda self, p: (REPORTS.append(p), real(self, p))[1]
     )
+
+
+def run(reports=None, **changes):
+    """Press Run as Dash calls it, then poll as the page does; progress views are
+    appended to `reports`. Returns (figure, stats, labels, clusters, dropped summary,
+    funnel data, error): a bad setting leaves every result slot as it was (no_update)."""
+    a = {**DEFAULTS, **changes}
+    REPORTS.clear()
+    job, error, note, *flags = lab.start(1, LEARNER, *[a[name] for name in lab.FORM])
+    if job is no_update:
+        return (no_update,) * 6 + (error or note,)
+    if reports is not None:
+        reports.extend(lab._progress(p) for p in REPORTS)
+    out = lab.poll(1, job, LEARNER, "", None)
+    value, label, figure, live, stats, labels, clusters, summary, funnel, note = out[:10]
+    return figure, stats, labels, clusters, summary, funnel, note
 
 
 def dropped(step="all", **changes):
@@ -122,28 +137,38 @@ def test_a_new_setting_reports_the_funnel_growing_step_by_step():
 
 
 def test_a_run_seen_before_needs_no_job_slot_but_a_new_one_waits_for_one(monkeypatch):
-    def busy():
+    from app.services import jobs
+
+    def busy(*args, **kwargs):
         raise JobsBusy("The server is busy: 2 jobs already running.")
 
-    monkeypatch.setattr(lab, "job_slot", busy)
+    monkeypatch.setattr(jobs.Board, "acquire", busy)
     assert run()[-1] is None  # the defaults are cached
     fig, stats, labels, clusters, summary, funnel, error = run(min_words=78)
     assert "busy" in error_text(error)
     assert fig is no_update and summary is no_update
 
 
-def test_cancelling_brings_back_the_last_finished_funnel():
+def test_cancelling_brings_back_the_last_finished_funnel(monkeypatch):
+    from app.services import jobs
+
     funnel = run(min_words=60)[5]
-    figure, percent, label, note = lab.after_cancel(1, funnel)
+    monkeypatch.setattr(jobs, "launch_local", lambda *a: None)
+    form = [{**DEFAULTS, "min_words": 61}[name] for name in lab.FORM]
+    job, *_ = lab.start(1, LEARNER, *form)
+    lab.cancel(1, job, LEARNER)
+    jobs.execute("cleaning", job["id"], {"form": form, "learner": LEARNER})
+    out = lab.poll(1, job, LEARNER, "40% · 1.0 s", funnel)
+    figure, stats, note = out[2], out[4], out[9]
     assert len(figure.data[0].y) == 7 and figure.data[0].text[-1] == f"{funnel[-1][1]:,}"
-    assert percent == 0 and label == ""
+    assert out[1] == "cancelled at 40%"
+    assert stats is no_update  # the last finished run's numbers stay
     assert "Cancelled" in texts(note)
 
 
 @pytest.mark.parametrize("funnel", [None, [], [["Raw crawl", "x", 3]], "tampered", [[1]]])
 def test_cancelling_with_no_or_a_tampered_funnel_says_so(funnel):
-    figure, *_ = lab.after_cancel(1, funnel)
-    assert is_message_figure(figure)
+    assert is_message_figure(lab._restore_funnel(funnel))
 
 
 def test_a_stricter_word_minimum_costs_recall():
@@ -189,9 +214,20 @@ def test_a_missing_or_tampered_summary_asks_for_a_run(summary):
 def test_bad_settings_get_a_message_not_an_exception(changes, message):
     reports = []
     fig, stats, labels, clusters, summary, funnel, error = run(reports, **changes)
-    assert reports == [(0, "", fig, None)]  # the last run's status line is cleared
+    assert reports == []  # no job ran
     assert message in error_text(error)
-    assert is_message_figure(fig) and stats is None and summary is None
+    assert fig is stats is summary is no_update  # the last good result stays on the page
+
+
+def test_every_bad_setting_is_named_at_once_and_marked():
+    error, *flags = lab.check_settings(
+        *[{**DEFAULTS, "min_words": -1, "bands": 0}[n] for n in lab.FORM]
+    )
+    assert "Min words" in error_text(error) and "Bands" in error_text(error)
+    marked = {n for n, bad in zip(lab.NUMBER_FIELDS, flags, strict=True) if bad}
+    assert marked == {"min_words", "bands"}
+    error, *flags = lab.check_settings(*[DEFAULTS[n] for n in lab.FORM])
+    assert error is None and not any(flags)
 
 
 def test_a_bad_dropped_step_choice_is_refused():
