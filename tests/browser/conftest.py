@@ -63,16 +63,23 @@ def _require_browser():
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_cache_dir():
+    """The running app's CACHE_DIR (its job board and model store, on disk)."""
+    return tempfile.mkdtemp(prefix="ogelo-test-cache-")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_cache_dir):
     """The base URL of a running app (`python -m app`), shared by the session's tests."""
     port = free_port()
     env = {
         **os.environ,
-        "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-test-cache-"),
+        "CACHE_DIR": app_cache_dir,
         "PYTHONUNBUFFERED": "1",
         # Every job step takes at least this long, so a run is slow enough to watch its
         # bar move and to cancel it: partial-progress tests pass by design, not by luck.
         "JOB_MIN_STEP_S": "0.02",
+        "JOB_UNPOLLED_S": "4",  # a closed page's job stops within seconds
     }
     log = open(Path(tempfile.gettempdir()) / f"ogelo-test-app-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
