@@ -129,7 +129,7 @@ def load_settings() -> Settings:
         job_max_params=_env_int("JOB_MAX_PARAMS", 2_000_000),
         job_time_limit_s=_env_float("JOB_TIME_LIMIT_S", 180.0),
         job_max_concurrent=_env_int("JOB_MAX_CONCURRENT", 2),
-        job_unpolled_s=_env_float("JOB_UNPOLLED_S", 8.0),
+        job_unpolled_s=_env_float("JOB_UNPOLLED_S", 15.0),
         job_progress_every_s=_env_float("JOB_PROGRESS_EVERY_S", 0.4),
         job_min_step_s=_env_float("JOB_MIN_STEP_S", 0.0),
         model_store_runs_per_learner=_env_int("MODEL_STORE_RUNS_PER_LEARNER", 3),

@@ -79,7 +79,7 @@ def app_url(app_cache_dir):
         # Every job step takes at least this long, so a run is slow enough to watch its
         # bar move and to cancel it: partial-progress tests pass by design, not by luck.
         "JOB_MIN_STEP_S": "0.02",
-        "JOB_UNPOLLED_S": "4",  # a closed page's job stops within seconds
+        "JOB_UNPOLLED_S": "8",  # a closed page's job stops within seconds
     }
     log = open(Path(tempfile.gettempdir()) / f"ogelo-test-app-{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(

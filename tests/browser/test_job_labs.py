@@ -8,6 +8,7 @@ enough to see its bar part-way by design."""
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.common.keys import Keys
 
 from tests.browser.helpers import (
     attribute_of,
@@ -89,9 +90,9 @@ def test_cancel_stops_a_run_and_gives_the_controls_back(br, app_url, job_lab):
 def test_a_reloaded_page_reattaches_to_its_running_job(br, app_url, job_lab):
     p = job_lab["lab"]
     _open(br, app_url, job_lab)
-    _set(br, job_lab, "steps", 400)
+    _set(br, job_lab, "steps", 2000)
     click(br, f"#{p}-start")
-    assert wait_until(lambda: _progress(br, job_lab) >= 2, timeout=60)
+    assert wait_until(lambda: _progress(br, job_lab) >= 1, timeout=60)
     before = _progress(br, job_lab)
     br.driver.refresh()
     br.wait_for_element(f"#{p}-start", timeout=30)
@@ -99,7 +100,7 @@ def test_a_reloaded_page_reattaches_to_its_running_job(br, app_url, job_lab):
     assert wait_until(lambda: _progress(br, job_lab) > before, timeout=60)
     assert _enabled(br, job_lab, "cancel") and not _enabled(br, job_lab, "start")
     # The form shows the settings of the run it shows (kept for the tab).
-    assert br.find_element(f"#{p}-steps").get_attribute("value") == "400"
+    assert br.find_element(f"#{p}-steps").get_attribute("value") == "2000"
     click(br, f"#{p}-cancel")
     assert wait_until(lambda: _enabled(br, job_lab, "start"), timeout=20)
 
@@ -153,6 +154,12 @@ def test_every_bad_field_is_named_and_marked_and_a_bad_press_keeps_the_result(br
     assert console_errors(br) == []
 
 
+def text(driver, id: str) -> str:
+    return driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.textContent : '';", id
+    )
+
+
 def test_two_learners_with_identical_settings_each_get_their_own_run(br, app_url):
     """Two browsers (two learners) press Start on the defaults at once: each run is its
     own job, and each learner sees their own result."""
@@ -172,16 +179,18 @@ def test_two_learners_with_identical_settings_each_get_their_own_run(br, app_url
             )
         for driver in (br.driver, other):
             steps = driver.find_element("css selector", "#live_training-steps")
-            steps.clear()
-            steps.send_keys("60\t")
+            steps.send_keys(Keys.CONTROL, "a")
+            steps.send_keys(Keys.DELETE)
+            steps.send_keys("60", Keys.TAB)
+        for driver in (br.driver, other):
+            wait_until(lambda d=driver: "over the run" in text(d, "live_training-estimate"), 20)
         for driver in (br.driver, other):
             driver.find_element("css selector", "#live_training-start").click()
 
         def summary(driver):
-            return driver.execute_script(
-                "const e = document.getElementById('live_training-summary');"
-                "return e ? e.textContent : null;"
-            )
+            note = text(driver, "live_training-note")
+            assert not note, note  # e.g. "busy": say so at once
+            return text(driver, "live_training-summary")
 
         for driver in (br.driver, other):
             assert "for 60 steps" in wait_until(lambda d=driver: summary(d), timeout=120)
