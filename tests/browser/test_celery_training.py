@@ -1,6 +1,8 @@
-"""A training job end to end through Celery + Redis, as deployed with REDIS_URL set:
-a real redis-server, a real Celery worker (`celery -A app.worker worker`), the web app,
-and a learner in headless Chromium who starts a short run and sees it finish.
+"""Jobs end to end through Celery + Redis, as deployed with REDIS_URL set: a real
+redis-server, a real Celery worker (`celery -A app.worker worker`) and the web app, each
+with its OWN CACHE_DIR (as on two machines), and a learner in headless Chromium who
+trains on stage 05, fine-tunes that model on 06 and uses both on 07 and 08: the model
+store (Redis) is what carries them from the worker to the web process.
 
 Outside CI a machine without redis-server skips this; in CI (CI=true) that is a failure.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import click, console_errors, type_into, wait_for_text_change
-from tests.helpers import ROOT, free_port, procfile_command, wait_until_up
+from tests.helpers import ROOT, free_port, procfile_command, wait_until, wait_until_up
 
 pytestmark = pytest.mark.redis
 REDIS = shutil.which("redis-server")
@@ -52,12 +54,8 @@ def celery_stack():
     _require_redis()
     redis_port, web_port = free_port(), free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    env = {
-        **os.environ,
-        "REDIS_URL": redis_url,
-        "PYTHONUNBUFFERED": "1",
-        "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-celery-cache-"),
-    }
+    env = {**os.environ, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
+    worker_log = Path(tempfile.gettempdir()) / f"ogelo-celery-{redis_port}.log"
     procs = [
         _start(
             [
@@ -81,19 +79,23 @@ def celery_stack():
         procs.append(
             _start(
                 ["bash", "-c", "exec " + procfile_command("worker")],
-                {**env, "WORKER_CONCURRENCY": "1"},
-                f"ogelo-celery-{redis_port}.log",
+                {
+                    **env,
+                    "WORKER_CONCURRENCY": "1",
+                    "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-celery-worker-cache-"),
+                },
+                worker_log.name,
             )
         )
         web = _start(
             [sys.executable, "-m", "app", "--port", str(web_port)],
-            env,
+            {**env, "CACHE_DIR": tempfile.mkdtemp(prefix="ogelo-celery-web-cache-")},
             f"ogelo-celery-web-{web_port}.log",
         )
         procs.append(web)
         url = f"http://127.0.0.1:{web_port}"
         wait_until_up(url + "/", web[0])
-        yield url, redis_url
+        yield url, redis_url, worker_log
     finally:
         for proc, log in reversed(procs):
             _stop(proc, log)
@@ -113,31 +115,68 @@ def _wait_for_redis(redis_url, timeout_s=20):
     raise RuntimeError("redis-server did not start")
 
 
-def test_a_short_run_trains_on_a_celery_worker(dash_br, celery_stack):
-    url, redis_url = celery_stack
-    dash_br.server_url = url
-    dash_br.driver.get(url + "/training")
-    steps = dash_br.wait_for_element("#live_training-steps", timeout=30)
-    steps.clear()
-    steps.send_keys("40\t")
-    click(dash_br, "#live_training-start")
-    # The worker trains and reports progress through Redis; the page shows the result.
-    dash_br.wait_for_contains_text("#live_training-summary", "for 40 steps", timeout=120)
-    assert "validation loss" in dash_br.find_element("#live_training-summary").text
-    assert dash_br.find_element("#live_training-start").is_enabled()
-    # The job ran on the worker: Celery recorded a task result in Redis.
+def _options(br, select) -> list[str]:
+    return br.driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0] + ' option'))"
+        ".map(o => o.textContent);",
+        select,
+    )
+
+
+def _choose(br, select, text_start):
+    """Pick the option whose text starts with `text_start` (waiting for it to appear)."""
+    wait_until(lambda: any(o.startswith(text_start) for o in _options(br, select)), 30)
+    value = br.driver.execute_script(
+        "const o = Array.from(document.querySelectorAll(arguments[0] + ' option'))"
+        ".find(o => o.textContent.startsWith(arguments[1])); return o.value;",
+        select,
+        text_start,
+    )
+    click(br, f"{select} option[value='{value}']")
+
+
+def test_a_model_trained_on_the_worker_flows_through_stages_06_to_08(dash_br, celery_stack):
+    url, redis_url, worker_log = celery_stack
+    br = dash_br
+    br.server_url = url
+    # Stage 05: train on the worker.
+    br.driver.get(url + "/training")
+    br.wait_for_element("#live_training-steps", timeout=30)
+    type_into(br, "#live_training-steps", "40")
+    click(br, "#live_training-start")
+    br.wait_for_contains_text("#live_training-summary", "for 40 steps", timeout=180)
+    assert "validation loss" in br.find_element("#live_training-summary").text
+    assert wait_until(lambda: "succeeded" in worker_log.read_text(), 30)  # it ran there
+    # Stage 06: the run is on offer (the web process has never seen its file): tune it.
+    br.driver.get(url + "/fine-tuning")
+    _choose(br, "#tiny_finetune-model", "Your run: 2L·64d")
+    br.wait_for_contains_text("#tiny_finetune-estimate", "Your run: 2 layers", timeout=30)
+    type_into(br, "#tiny_finetune-steps", "6")
+    click(br, "#tiny_finetune-start")
+    br.wait_for_contains_text("#tiny_finetune-summary", "for 6 steps", timeout=180)
+    # Stages 07 and 08: the shipped model, the run and its fine-tuned version, all usable.
+    for route, lab in (("/evaluation", "tiny_eval"), ("/deployment", "tiny_generate")):
+        br.driver.get(url + route)
+        select = f"#{lab}-model"
+        wait_until(lambda s=select: len(_options(br, s)) == 3, 30)
+        labels = _options(br, select)
+        assert labels[0].startswith("Shipped model")
+        assert labels[1].startswith("Your fine-tune: LoRA, 6 steps")
+        assert labels[2].startswith("Your run: 2L·64d")
+        _choose(br, select, "Your fine-tune")
+        br.wait_for_contains_text(f"#{lab}-about", "Your fine-tuned model", timeout=30)
+        _choose(br, select, "Your run")
+        br.wait_for_contains_text(f"#{lab}-about", "Your run: 2 layers", timeout=30)
     import redis
 
-    keys = redis.Redis.from_url(redis_url).keys("celery-task-meta-*")
-    assert keys, "no Celery task ran"
-    assert console_errors(dash_br) == []
+    assert redis.Redis.from_url(redis_url).keys("ogelo:model:*"), "no model in the store"
+    assert console_errors(br) == []
 
 
 def test_a_cleaning_run_with_new_settings_runs_on_the_celery_worker(dash_br, celery_stack):
-    import redis
 
-    url, redis_url = celery_stack
-    tasks_before = len(redis.Redis.from_url(redis_url).keys("celery-task-meta-*"))
+    url, redis_url, worker_log = celery_stack
+    runs_before = worker_log.read_text().count("succeeded")
     dash_br.server_url = url
     dash_br.driver.get(url + "/data-preprocessing")
     dash_br.wait_for_contains_text("#cleaning_pipeline-recall", "97.5%", timeout=60)
@@ -146,5 +185,5 @@ def test_a_cleaning_run_with_new_settings_runs_on_the_celery_worker(dash_br, cel
     # A cold worker first builds and measures the 3,000-page crawl: allow for it.
     recall = wait_for_text_change(dash_br, "#cleaning_pipeline-recall", "97.5%", timeout=120)
     assert float(recall.rstrip("%")) < 90
-    assert len(redis.Redis.from_url(redis_url).keys("celery-task-meta-*")) > tasks_before
+    assert wait_until(lambda: worker_log.read_text().count("succeeded") > runs_before, 30)
     assert console_errors(dash_br) == []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from tests.browser.helpers import (
     attribute_of,
     click,
@@ -21,26 +19,12 @@ def _set(br, field, value):
     element.send_keys(f"{value}\t")
 
 
-def _progress(br) -> int:
-    return int(attribute_of(br, f"#{LAB}-progress .progress-bar", "aria-valuenow") or 0)
-
-
 def test_a_short_lora_fine_tune_shows_progress_then_answers_before_and_after(br, app_url):
     br.driver.get(app_url + "/fine-tuning")
     br.wait_for_contains_text(f"#{LAB}-estimate", "LoRA adapters", timeout=30)
-    _set(br, "steps", 150)  # long enough for the 0.5 s progress poll
+    _set(br, "steps", 60)  # (progress, cancel, reload: tests/browser/test_job_labs.py)
     click(br, f"#{LAB}-start")
-    # While it runs: the controls are locked, the bar moves, the chart draws both losses.
-    br.wait_for_contains_text(f"#{LAB}-progress", "step", timeout=30)
-    assert not br.find_element(f"#{LAB}-start").is_enabled()
-    assert br.find_element(f"#{LAB}-cancel").is_enabled()
-    seen = set()
-    deadline = time.time() + 90
-    while time.time() < deadline and not br.driver.find_elements("css selector", f"#{LAB}-summary"):
-        seen.add(_progress(br))
-        time.sleep(0.2)
-    assert len(seen - {0, 100}) >= 1, f"the progress bar never showed a partial value: {seen}"
-    br.wait_for_contains_text(f"#{LAB}-summary", "for 150 steps", timeout=60)
+    br.wait_for_contains_text(f"#{LAB}-summary", "for 60 steps", timeout=120)
     assert "LoRA trained" in br.find_element(f"#{LAB}-summary").text
     chart = br.find_element(f"#{LAB}-chart").text
     assert "unseen answers" in chart and "pretraining text" in chart
@@ -68,30 +52,9 @@ def test_choosing_full_fine_tuning_shows_its_settings_and_its_learning_rate(br, 
     assert console_errors(br) == []
 
 
-def test_cancel_stops_a_fine_tune_and_gives_the_controls_back(br, app_url):
-    br.driver.get(app_url + "/fine-tuning")
-    _set(br, "steps", 2000)
-    click(br, f"#{LAB}-start")
-    br.wait_for_contains_text(f"#{LAB}-progress", "step", timeout=30)
-    click(br, f"#{LAB}-cancel")
-    deadline = time.time() + 15
-    while time.time() < deadline and not br.find_element(f"#{LAB}-start").is_enabled():
-        time.sleep(0.2)
-    assert br.find_element(f"#{LAB}-start").is_enabled()
-    assert not br.find_element(f"#{LAB}-cancel").is_enabled()
-    stopped_at = _progress(br)
-    time.sleep(1.5)
-    assert _progress(br) == stopped_at < 100  # nothing is still training behind the page
-    # the page says so: the bar where it stopped (no time left to wait for), and a note
-    assert text_of(br, f"#{LAB}-progress").startswith("cancelled at step")
-    assert "You cancelled this run" in text_of(br, f"#{LAB}-result")
-    assert console_errors(br) == []
-
-
 def test_a_bad_rank_gets_a_sentence_not_a_run(br, app_url):
     br.driver.get(app_url + "/fine-tuning")
     _set(br, "rank", 0)
     br.wait_for_contains_text(f"#{LAB}-error", "LoRA rank: must be at least 1.", timeout=10)
-    click(br, f"#{LAB}-start")
-    br.wait_for_contains_text(f"#{LAB}-result", "LoRA rank: must be at least 1.", timeout=20)
+    assert "is-invalid" in attribute_of(br, f"#{LAB}-rank", "class")
     assert console_errors(br) == []
