@@ -118,7 +118,7 @@ def _wait_for_redis(redis_url, timeout_s=20):
 def _options(br, select) -> list[str]:
     return br.driver.execute_script(
         "return Array.from(document.querySelectorAll(arguments[0] + ' option'))"
-        ".map(o => o.textContent);",
+        ".map(o => o.textContent).filter(t => t);",
         select,
     )
 
