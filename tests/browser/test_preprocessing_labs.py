@@ -56,7 +56,7 @@ def test_a_slow_run_can_be_cancelled_and_the_last_results_come_back(br, app_url)
     until(lambda: br.find_element(f"{LAB}-cancel").is_enabled(), 10)
     assert not br.find_element(f"{LAB}-start").is_enabled()
     click(br, f"{LAB}-cancel")
-    br.wait_for_contains_text(f"{LAB}-live", "Cancelled", timeout=10)
+    br.wait_for_contains_text(f"{LAB}-note", "Cancelled", timeout=20)
     until(lambda: br.find_element(f"{LAB}-start").is_enabled(), 10)
     assert text_of(br, f"{LAB}-recall") == "97.5%"  # the finished run's numbers stay
     assert len(br.driver.find_elements("css selector", f"{LAB}-chart .bars .point")) == 14
