@@ -282,3 +282,52 @@ def job_lab(lab: JobLab) -> dict[str, Callable]:
         return html.Span("Stopping…", className="small text-muted")
 
     return {"start": start, "poll": poll, "cancel": cancel}
+
+
+# ---------------------------------------------------------------- the older pattern
+# Labs that still run their work in a Dash background callback (`background=True`) use
+# these two; a new job lab should use `job_lab` above (own identity, re-attach, etc.).
+
+
+def job_callback_options(lab: str, *, also_disable: tuple[str, ...] = ()) -> dict:
+    """`running`, `cancel` and `progress` for a lab's background callback: while it runs,
+    Start, the `{lab}-controls` fieldset and `also_disable` ids are disabled and Cancel is
+    enabled; progress reports fill the bar, `{lab}-chart` and the live stats."""
+    disabled_while_running = ["start", "controls", *also_disable]
+    return dict(
+        running=[
+            *[
+                (Output(f"{lab}-{name}", "disabled"), True, False)
+                for name in disabled_while_running
+            ],
+            (Output(f"{lab}-cancel", "disabled"), False, True),
+        ],
+        cancel=[Input(f"{lab}-cancel", "n_clicks")],
+        progress=[
+            Output(f"{lab}-progress", "value"),
+            Output(f"{lab}-progress", "label"),
+            Output(f"{lab}-chart", "figure"),
+            Output(f"{lab}-live", "children"),
+        ],
+        interval=500,
+    )
+
+
+def on_cancel(lab: str, note: str):
+    """Register the callback that answers Cancel for a background-callback lab: the bar
+    says where the job stopped and `{lab}-result` says `note`."""
+
+    @callback(
+        Output(f"{lab}-progress", "label", allow_duplicate=True),
+        Output(f"{lab}-result", "children", allow_duplicate=True),
+        Input(f"{lab}-cancel", "n_clicks"),
+        State(f"{lab}-progress", "label"),
+        prevent_initial_call=True,
+    )
+    def cancelled(n_clicks, label):
+        if not n_clicks:
+            return no_update, no_update
+        alert = dbc.Alert(note, color="secondary", className="py-2 small", id=f"{lab}-cancelled")
+        return cancelled_label(label), alert
+
+    return cancelled

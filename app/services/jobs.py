@@ -50,7 +50,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 
 from app.config import settings
@@ -466,19 +465,37 @@ def jobs_running() -> int:
     return board().running()
 
 
-@dataclass(frozen=True)
-class _Held:
-    token: str
+class SlotLease:
+    """A slot held by work in this process (see `job_slot`): `renew()` it at least every
+    few seconds; it has no board record, so no cancel or abandonment to read."""
+
+    def __init__(self, board_: Board, token: str):
+        self.board, self.token = board_, token
+        self._renewed = board_.clock()
+
+    def renew(self) -> None:
+        now = self.board.clock()
+        if now - self._renewed > LEASE_S / 4:  # no store write every step
+            self.board.renew(self.token)
+            self._renewed = now
+
+    def stop_reason(self) -> None:
+        return None
+
+    def report(self, payload: dict) -> None:
+        pass
 
 
 @contextmanager
-def job_slot(limit: int | None = None, learner: str | None = None) -> Iterator[_Held]:
-    """Hold a slot around work done in this process (tests, scripts); JobsBusy if none."""
+def job_slot(limit: int | None = None, learner: str | None = None) -> Iterator[SlotLease]:
+    """Hold a slot around work done in this process, or raise JobsBusy: for labs that run
+    their work in a Dash background callback (the older pattern; new job labs use
+    `start_job` through `app.components.job_controls.job_lab`)."""
     b = board()
     token = uuid.uuid4().hex
     b.acquire(token, learner or token, settings.job_max_concurrent if limit is None else limit)
     try:
-        yield _Held(token)
+        yield SlotLease(b, token)
     finally:
         b.release(token)
 
@@ -497,7 +514,7 @@ def celery_app():
         task_time_limit=int(settings.job_time_limit_s) + 30,
         worker_prefetch_multiplier=1,  # long jobs: take one at a time
         task_acks_late=False,
-        task_ignore_result=True,  # results go to the board
+        result_expires=3600,  # (background callbacks' results; jobs write to the board)
         broker_connection_retry_on_startup=True,
     )
     app.task(name="ogelo.run_job")(execute)
@@ -506,8 +523,12 @@ def celery_app():
 
 @lru_cache(maxsize=1)
 def background_manager():
-    """Dash's manager for background callbacks (no lab uses one today; kept for
-    `create_app`). Jobs use the board above instead."""
+    """Dash's manager for labs that still use background callbacks (the job labs above
+    do not): Celery when REDIS_URL is set, else the diskcache folder."""
+    if settings.redis_url:
+        from dash import CeleryManager
+
+        return CeleryManager(celery_app())
     from dash import DiskcacheManager
 
     return DiskcacheManager(_disk_cache())
