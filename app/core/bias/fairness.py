@@ -56,7 +56,10 @@ def confusion(scores, labels, threshold: float) -> Rates:
     s, y = np.asarray(scores, float), np.asarray(labels, bool)
     pred = s >= threshold
     return Rates(
-        int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & ~y).sum()), int((~pred & y).sum())
+        int((pred & y).sum()),
+        int((pred & ~y).sum()),
+        int((~pred & ~y).sum()),
+        int((~pred & y).sum()),
     )
 
 
@@ -121,7 +124,9 @@ def report(data, threshold_a: float, threshold_b: float) -> FairnessReport:
     )
 
 
-def tradeoff_curve(data, gap: str = "dp", grid: int = 41) -> list[tuple[float, float, float, float]]:
+def tradeoff_curve(
+    data, gap: str = "dp", grid: int = 41
+) -> list[tuple[float, float, float, float]]:
     """The Pareto front of (gap, accuracy) over every pair of thresholds on a grid:
     (gap, accuracy, threshold A, threshold B), gap ascending, accuracy rising."""
     if gap not in ("dp", "eo"):

@@ -88,9 +88,7 @@ def features(question: str, answer: str, vocabulary: frozenset[str]) -> np.ndarr
 
 def utility(answer: str, reference: str) -> float:
     """The simulated rater's hidden utility (see the module docstring)."""
-    return CORRECTNESS_WEIGHT * token_f1(answer, reference) + LENGTH_WEIGHT * len(
-        words_of(answer)
-    )
+    return CORRECTNESS_WEIGHT * token_f1(answer, reference) + LENGTH_WEIGHT * len(words_of(answer))
 
 
 def _answers(i: int, qa: list[tuple[str, str]], rng: random.Random) -> dict[str, str]:

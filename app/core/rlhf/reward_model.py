@@ -62,9 +62,7 @@ def accuracy(model: RewardModel, x_a, x_b, y) -> float:
     return float(np.mean((model.prob_first(x_a, x_b) > 0.5) == (np.asarray(y) == 1)))
 
 
-def calibration(
-    p: np.ndarray, y: np.ndarray, n_bins: int = 5
-) -> list[tuple[float, float, int]]:
+def calibration(p: np.ndarray, y: np.ndarray, n_bins: int = 5) -> list[tuple[float, float, int]]:
     """(mean predicted P, observed share preferred, count) per equal-width bin of P:
     a calibrated model's points lie on the diagonal (Guo et al. 2017)."""
     p, y = np.asarray(p, float), np.asarray(y, float)
