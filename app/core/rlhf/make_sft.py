@@ -35,9 +35,7 @@ def main() -> None:
     task = task_data(tok, SHIPPED_CONTENT_DIR)
     tuner = FullFinetune(base)
     t0 = time.perf_counter()
-    last = None
-    for last in finetune(tuner, task, task.held_out_ids, CONFIG):
-        pass
+    *_, last = finetune(tuner, task, task.held_out_ids, CONFIG)
     model = tuner.merge()
     seconds = time.perf_counter() - t0
     meta = {
