@@ -51,15 +51,24 @@ class PreferencePair:
     rejected: str
 
 
-def preference_pairs(pairs: list[QAPair] | tuple[QAPair, ...]) -> list[PreferencePair]:
-    """Chosen = the reference answer; rejected = the answer to the next question (fluent
-    text from the same guide, but wrong for this question)."""
-    if len(pairs) < 2:
-        raise ValueError("DPO needs at least two questions.")
-    return [
-        PreferencePair(p.prompt, p.completion, pairs[(i + 1) % len(pairs)].completion)
-        for i, p in enumerate(pairs)
-    ]
+def preference_pairs(pairs: list[QAPair] | tuple[QAPair, ...], chars=None) -> list[PreferencePair]:
+    """Chosen = the reference answer; rejected = the same answer padded with a generic
+    filler sentence (app.core.rlhf.preferences.FILLER): preferences for concise answers,
+    the opposite of the reward model's length bias. `chars`: the tokenizer's characters
+    (filler is fitted to them)."""
+    from app.core.rlhf.preferences import FILLER
+    from app.core.tinylm.finetune import fit_to_vocab
+
+    if not pairs:
+        raise ValueError("DPO needs at least one question.")
+    out = []
+    for i, p in enumerate(pairs):
+        filler = FILLER[i % len(FILLER)]
+        if chars is not None:
+            filler = fit_to_vocab(filler, chars)
+        padded = f" {p.answer} {filler}\n"
+        out.append(PreferencePair(p.prompt, p.completion, padded))
+    return out
 
 
 def _row(tokenizer, prompt: str, completion: str, seq_len: int):
@@ -152,7 +161,7 @@ def dpo_train(
             loss,
             float(lp[:k].mean()),
             float(lp[k:].mean()),
-            float(np.mean(margin > 0)),
+            float(np.mean(np.where(np.abs(margin) < 1e-6, 0.5, margin > 0))),  # a tie counts half
             token_kl(policy, reference, ex, ey),
             time.perf_counter() - start,
         )
