@@ -15,10 +15,9 @@ import hashlib
 import multiprocessing as mp
 import time
 import tracemalloc
-from collections.abc import Iterable, Iterator
 
 from app.core.data import dedup, langid, pii, quality
-from app.core.data.corpus import default_corpus, generate
+from app.core.data.corpus import default_corpus
 
 MAX_DOCS = 600
 MAX_WORKERS = 4
@@ -59,9 +58,9 @@ def documents(n: int) -> list[str]:
     return [d.text for d in default_corpus()[:n]]
 
 
-def docs_per_second(step: str, texts: list[str], workers: int = 1) -> float:
+def docs_per_second(step: str, texts: list[str], workers: int = 1, pool=None) -> float:
     """Documents per second for `step` over `texts` with `workers` processes (1 = this
-    process). Process start-up is included for workers > 1: it is part of the real cost."""
+    process). Give a running `pool` of that many processes to leave its start-up out."""
     if step not in STEPS:
         raise ValueError(f"Unknown step {step!r}; choose from {', '.join(STEPS)}.")
     if not 1 <= workers <= MAX_WORKERS:
@@ -72,29 +71,66 @@ def docs_per_second(step: str, texts: list[str], workers: int = 1) -> float:
     else:
         size = -(-len(texts) // workers)
         chunks = [(step, texts[i : i + size]) for i in range(0, len(texts), size)]
-        with mp.get_context("spawn").Pool(workers) as pool:
-            sum(pool.map(_chunk, chunks))
+        if pool is None:
+            with mp.get_context("spawn").Pool(workers) as own:
+                own.map(_chunk, chunks)
+        else:
+            pool.map(_chunk, chunks)
     return len(texts) / (time.perf_counter() - start)
 
 
-def stream_documents(n: int) -> Iterator[str]:
-    """Documents one at a time from the generator, without keeping a list."""
-    for d in generate(n_docs=n, seed=1):
-        yield d.text
+def measure_steps(texts: list[str], workers: int, on_step=None) -> dict:
+    """{"one": {step: docs/s}, "many": {step: docs/s}, "startup_s": seconds}: every step in
+    this process, then in a pool of `workers` processes (started once, timed apart; each
+    worker warms up on a few documents first so imports are not counted as work)."""
+    if not 2 <= workers <= MAX_WORKERS:
+        raise ValueError(f"Compare with between 2 and {MAX_WORKERS} worker processes.")
+    out = {"one": {}, "many": {}, "workers": workers, "documents": len(texts)}
+    for step in STEPS:
+        _chunk((step, texts[:2]))  # warm up caches and imports, as the workers do
+        out["one"][step] = docs_per_second(step, texts)
+        if on_step:
+            on_step(out)
+    t0 = time.perf_counter()
+    with mp.get_context("spawn").Pool(workers) as pool:
+        for step in STEPS:
+            pool.map(_chunk, [(step, texts[:2])] * workers)
+        out["startup_s"] = time.perf_counter() - t0
+        for step in STEPS:
+            out["many"][step] = docs_per_second(step, texts, workers, pool)
+            if on_step:
+                on_step(out)
+    return out
+
+
+MAX_MEMORY_DOCS = 3000
 
 
 def peak_memory(n: int, streaming: bool) -> tuple[int, int]:
-    """(peak bytes allocated, documents processed) while measuring `n` generated
-    documents: streaming keeps one at a time; loading holds all texts and all results."""
-    tracemalloc.start()
-    try:
-        if streaming:
-            count = sum(1 for t in stream_documents(n) if quality.measure(t))
-        else:
-            texts: Iterable[str] = [d.text for d in generate(n_docs=n, seed=1)]
-            results = [quality.measure(t) for t in texts]
-            count = len(results)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    """(peak bytes allocated by Python, documents processed) while measuring the quality
+    numbers of `n` documents read from a JSON-lines file (written first, not measured):
+    streaming reads and measures one line at a time, keeping only running counts; loading
+    reads every document into a list and keeps every result, as a naive script does."""
+    import json
+    import tempfile
+
+    if not 1 <= n <= MAX_MEMORY_DOCS:
+        raise ValueError(f"Measure between 1 and {MAX_MEMORY_DOCS:,} documents.")
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/docs.jsonl"
+        with open(path, "w", encoding="utf-8") as f:
+            for d in default_corpus()[:n]:
+                f.write(json.dumps({"text": d.text}) + "\n")
+        tracemalloc.start()
+        try:
+            with open(path, encoding="utf-8") as f:
+                if streaming:
+                    count = sum(1 for line in f if quality.measure(json.loads(line)["text"]))
+                else:
+                    texts = [json.loads(line)["text"] for line in f]
+                    results = [quality.measure(t) for t in texts]
+                    count = len(results)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
     return peak, count
