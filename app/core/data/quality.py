@@ -307,6 +307,9 @@ class Rule:
     percent: show the threshold as a percentage.
     reason: one sentence for a learner, from the measurements `m` and thresholds `t`.
     source: the paper (and table) the rule and its default come from.
+    datatrove: the keyword(s) of the datatrove filter of this group that set the same
+        threshold, parallel to `threshold` ("top_n_grams:2" = the entry for n = 2 of that
+        tuple argument; for a "==0" rule, the switch that turns it on).
     """
 
     name: str
@@ -318,6 +321,7 @@ class Rule:
     reason: Callable[[dict, Thresholds], str]
     source: str
     percent: bool = False
+    datatrove: tuple[str, ...] = ()
 
     def limits(self, t: Thresholds) -> tuple[float, ...]:
         return tuple(getattr(t, name) for name in self.threshold)
@@ -348,7 +352,7 @@ class Rule:
 
 
 def _repetition_rules() -> list[Rule]:
-    def rule(name, label, key, field, text):
+    def rule(name, label, key, field, text, datatrove):
         return Rule(
             name,
             "gopher_repetition",
@@ -359,6 +363,7 @@ def _repetition_rules() -> list[Rule]:
             lambda m, t, key=key, text=text: f"{_pct(m[key])} {text}",
             GOPHER_REP,
             percent=True,
+            datatrove=(datatrove,),
         )
 
     rules = [
@@ -368,6 +373,7 @@ def _repetition_rules() -> list[Rule]:
             "dup_para_frac",
             "max_dup_para_frac",
             "of paragraphs repeat an earlier one.",
+            "dup_para_frac",
         ),
         rule(
             "gopher_dup_para_char_frac",
@@ -375,6 +381,7 @@ def _repetition_rules() -> list[Rule]:
             "dup_para_char_frac",
             "max_dup_para_char_frac",
             "of characters are in repeated paragraphs.",
+            "dup_para_char_frac",
         ),
         rule(
             "gopher_dup_line_frac",
@@ -382,6 +389,7 @@ def _repetition_rules() -> list[Rule]:
             "dup_line_frac",
             "max_dup_line_frac",
             "of lines repeat an earlier line.",
+            "dup_line_frac",
         ),
         rule(
             "gopher_dup_line_char_frac",
@@ -389,6 +397,7 @@ def _repetition_rules() -> list[Rule]:
             "dup_line_char_frac",
             "max_dup_line_char_frac",
             "of characters are in repeated lines.",
+            "dup_line_char_frac",
         ),
     ]
     rules += [
@@ -398,6 +407,7 @@ def _repetition_rules() -> list[Rule]:
             f"top_{n}",
             f"max_top_{n}gram_char_frac",
             f"of word characters are the most frequent {n}-word phrase.",
+            f"top_n_grams:{n}",
         )
         for n in (2, 3, 4)
     ]
@@ -408,6 +418,7 @@ def _repetition_rules() -> list[Rule]:
             f"dup_{n}",
             f"max_dup_{n}gram_char_frac",
             f"of word characters are in {n}-word phrases that occur more than once.",
+            f"dup_n_grams:{n}",
         )
         for n in range(5, 11)
     ]
@@ -439,6 +450,7 @@ RULE_LIST: tuple[Rule, ...] = (
             f"{_fmt(t.min_doc_words)}."
         ),
         GOPHER,
+        datatrove=("min_doc_words",),
     ),
     Rule(
         "gopher_max_words",
@@ -452,6 +464,7 @@ RULE_LIST: tuple[Rule, ...] = (
             f"{_fmt(t.max_doc_words)}."
         ),
         GOPHER,
+        datatrove=("max_doc_words",),
     ),
     Rule(
         "gopher_mean_word_length",
@@ -465,6 +478,7 @@ RULE_LIST: tuple[Rule, ...] = (
             "natural prose is 3–10."
         ),
         GOPHER,
+        datatrove=("min_avg_word_length", "max_avg_word_length"),
     ),
     Rule(
         "gopher_hash_ratio",
@@ -478,6 +492,7 @@ RULE_LIST: tuple[Rule, ...] = (
             f"{_fmt(t.max_symbol_word_ratio)} looks like tags or teasers, not prose."
         ),
         GOPHER,
+        datatrove=("max_symbol_word_ratio",),
     ),
     Rule(
         "gopher_ellipsis_ratio",
@@ -491,6 +506,7 @@ RULE_LIST: tuple[Rule, ...] = (
             f"{_fmt(t.max_symbol_word_ratio)} looks like tags or teasers, not prose."
         ),
         GOPHER,
+        datatrove=("max_symbol_word_ratio",),
     ),
     Rule(
         "gopher_bullet_lines",
@@ -505,6 +521,7 @@ RULE_LIST: tuple[Rule, ...] = (
         ),
         GOPHER,
         percent=True,
+        datatrove=("max_bullet_lines_ratio",),
     ),
     Rule(
         "gopher_ellipsis_lines",
@@ -516,6 +533,7 @@ RULE_LIST: tuple[Rule, ...] = (
         lambda m, t: f"{_pct(m['ellipsis_lines'])} of lines end in '...', typical of teaser links.",
         GOPHER,
         percent=True,
+        datatrove=("max_ellipsis_lines_ratio",),
     ),
     Rule(
         "gopher_alpha_words",
@@ -530,6 +548,7 @@ RULE_LIST: tuple[Rule, ...] = (
         ),
         GOPHER,
         percent=True,
+        datatrove=("max_non_alpha_words_ratio",),
     ),
     Rule(
         "gopher_stop_words",
@@ -544,6 +563,7 @@ RULE_LIST: tuple[Rule, ...] = (
             "prose."
         ),
         GOPHER,
+        datatrove=("min_stop_words",),
     ),
     *_repetition_rules(),
     Rule(
@@ -555,6 +575,7 @@ RULE_LIST: tuple[Rule, ...] = (
         ("c4_min_sentences",),
         _c4_sentences_reason,
         C4,
+        datatrove=("min_num_sentences",),
     ),
     Rule(
         "c4_lorem_ipsum",
@@ -567,6 +588,7 @@ RULE_LIST: tuple[Rule, ...] = (
             "Contains 'lorem ipsum', placeholder text." if m["lorem_ipsum"] else "No 'lorem ipsum'."
         ),
         C4,
+        datatrove=("filter_lorem_ipsum",),
     ),
     Rule(
         "c4_curly_bracket",
@@ -582,6 +604,7 @@ RULE_LIST: tuple[Rule, ...] = (
             else "No curly bracket."
         ),
         C4,
+        datatrove=("filter_curly_bracket",),
     ),
     Rule(
         "c4_bad_words",
@@ -592,6 +615,7 @@ RULE_LIST: tuple[Rule, ...] = (
         (),
         lambda m, t: f"{m['bad_words']} word(s) from the bad-words list.",
         C4 + " (the list itself is not shipped: the rule runs only with a list)",
+        datatrove=(),
     ),
     Rule(
         "fineweb_line_punct",
@@ -605,6 +629,7 @@ RULE_LIST: tuple[Rule, ...] = (
         ),
         FINEWEB,
         percent=True,
+        datatrove=("line_punct_thr",),
     ),
     Rule(
         "fineweb_short_lines",
@@ -618,6 +643,7 @@ RULE_LIST: tuple[Rule, ...] = (
         ),
         FINEWEB,
         percent=True,
+        datatrove=("short_line_thr",),
     ),
     Rule(
         "fineweb_dup_line_chars",
@@ -631,8 +657,25 @@ RULE_LIST: tuple[Rule, ...] = (
         ),
         FINEWEB,
         percent=True,
+        datatrove=("char_duplicates_ratio",),
     ),
 )
+# datatrove's filter class for each group, and the Thresholds fields that set a whole
+# group's measurement rather than one rule's threshold (huggingface/datatrove,
+# pipeline/filters/*.py)
+DATATROVE_FILTERS = {
+    "gopher_quality": "GopherQualityFilter",
+    "gopher_repetition": "GopherRepetitionFilter",
+    "c4": "C4QualityFilter",
+    "fineweb": "FineWebQualityFilter",
+}
+DATATROVE_GROUP_SETTINGS = {
+    "c4": {
+        "c4_min_words_per_line": "min_words_per_line",
+        "c4_terminal_punctuation": "filter_no_terminal_punct",
+    },
+    "fineweb": {"short_line_length": "short_line_length"},
+}
 RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULE_LIST}
 # name → (group, label): the short view the pages use
 RULES: dict[str, tuple[str, str]] = {r.name: (r.group, r.label) for r in RULE_LIST}
