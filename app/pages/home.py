@@ -106,7 +106,8 @@ def layout(**_):
                     html.H1(TITLE, className="home-title"),
                     html.P(
                         "Build a large language model from raw text to a served chatbot, one "
-                        "stage at a time. Every stage is a lab: you clean a real crawl and train "
+                        "stage at a time. Every stage is a lab: you clean a made-up crawl of "
+                        "labelled web pages (generated here from templates) and train "
                         "a tokenizer, size real models, plan compute and memory, then train a "
                         "tiny GPT live, fine-tune it, measure it and serve it.",
                         className="lead",
