@@ -150,7 +150,7 @@ def result_view(h: dict):
         f"DPO ran {h['step'][-1]} steps with β = {h['beta']:g} on {h['train_pairs']} pairs in "
         f"{h['elapsed_s']:.1f} s. On {h['eval_pairs']} held-out pairs, log π(chosen) moved by "
         f"{drop_c:+.1f} and log π(rejected) by {drop_r:+.1f}: DPO widens the gap between them, "
-        "and often pushes both down (Pal et al. 2024, "Smaug")."
+        "and often pushes both down (Pal et al. 2024)."
     )
     note = STOP_NOTES.get(h.get("stopped_because"))
     return html.Div(

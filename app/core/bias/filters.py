@@ -19,7 +19,7 @@ rewrites it:
 - identity: the page plus a sentence mentioning an identity group, using words that
   blocklists in the style of C4's also contain (IDENTITY_TERMS).
 
-Measurements come from `quality.measure`, the pass/fail tests from `quality.CHECKS`: the
+Measurements come from `quality.measure`, the pass/fail tests from `quality.RULE_LIST`: the
 same rules, the same code, as the stage-03 pipeline.
 """
 
@@ -144,18 +144,23 @@ def removal_rates(
     """{rule: {group: share of the group's good pages the rule alone would drop}}, for the
     Gopher quality, C4 and FineWeb rules (and the blocklist when `use_blocklist`); plus
     'any rule': the share the whole quality step drops."""
-    rules = [r for r, (g, _) in quality.RULES.items() if g in ("gopher_quality", "c4", "fineweb")]
-    rules = [r for r in rules if r != "c4_bad_words" or use_blocklist]
+    rules = [
+        r
+        for r in quality.RULE_LIST
+        if r.group in ("gopher_quality", "c4", "fineweb")
+        and (r.name != "c4_bad_words" or use_blocklist)
+    ]
     hits = blocklist_hits()
-    out: dict[str, dict[str, float]] = {r: {} for r in [*rules, "any rule"]}
+    out: dict[str, dict[str, float]] = {r.name: {} for r in rules}
+    out["any rule"] = {}
     for g, ms in group_measurements().items():
-        fails = np.zeros((len(ms), len(rules)), bool)
+        fails = np.array(
+            [
+                [not rule.passes({**m, "bad_words": int(hits[g][i])}, thresholds) for rule in rules]
+                for i, m in enumerate(ms)
+            ]
+        )
         for j, rule in enumerate(rules):
-            key, test = quality.CHECKS[rule]
-            for i, m in enumerate(ms):
-                value = hits[g][i] if key == "bad_words" else m[key]
-                fails[i, j] = not test(value, thresholds)
-        for j, rule in enumerate(rules):
-            out[rule][g] = float(fails[:, j].mean())
+            out[rule.name][g] = float(fails[:, j].mean())
         out["any rule"][g] = float(fails.any(axis=1).mean())
     return out
