@@ -18,7 +18,10 @@ def _template() -> dict:
 
 
 def figure(data: list[dict], *, height: int = 340, **layout) -> dict:
-    """{"data", "layout"} with the theme's template and `layout` keys on top."""
+    """{"data", "layout"} with the theme's template and `layout` keys on top. A titled
+    figure gets a taller top margin, so the title and a legend above the plot never meet."""
+    if "title" in layout:
+        layout["margin"] = {"t": 90, **layout.get("margin", {})}
     return {"data": data, "layout": {"template": _template(), "height": height, **layout}}
 
 

@@ -60,7 +60,7 @@ def layout():
         "calibrated in both groups. Choose a threshold per group and compare three fairness "
         "criteria.",
         body,
-        icon="bi-balance",
+        icon="bi-sliders2-vertical",
         sources=[
             ("Hardt et al. 2016", "https://arxiv.org/abs/1610.02413"),
             ("Kleinberg et al. 2016", "https://arxiv.org/abs/1609.05807"),

@@ -86,25 +86,28 @@ def update(skew):
     before, s_before = occupation_bias(skew, False)
     after, s_after = occupation_bias(skew, True)
     words = list(s_before)
+    # WEAT compares associations, so show each word's relative to the average occupation
+    mean_before = sum(s_before.values()) / len(s_before)
+    mean_after = sum(s_after.values()) / len(s_after)
     fig = figure(
         [
             {
                 "type": "bar",
                 "name": "Trained on the skewed text",
                 "x": words,
-                "y": [s_before[w] for w in words],
+                "y": [s_before[w] - mean_before for w in words],
                 "marker": {"color": PALETTE[1]},
             },
             {
                 "type": "bar",
                 "name": "After augmentation (CDA)",
                 "x": words,
-                "y": [s_after[w] for w in words],
+                "y": [s_after[w] - mean_after for w in words],
                 "marker": {"color": PALETTE[0]},
             },
         ],
-        title={"text": "Association of each occupation with he (above 0) or she (below 0)"},
-        yaxis=axis("s(w, A, B)"),
+        title={"text": "Each occupation: nearer he-words (above 0) or she-words (below 0)"},
+        yaxis=axis("s(w) − mean over occupations"),
         barmode="group",
         height=380,
     )

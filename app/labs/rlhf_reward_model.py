@@ -155,8 +155,9 @@ def _scatter(data, model, cols, held) -> dict:
         title={"text": "Reward of every held-out answer, by its length"},
         xaxis=axis("Answer length (words)"),
         yaxis=axis("Reward r(x)"),
-        height=380,
-        legend={"orientation": "h", "y": -0.25},
+        height=460,
+        legend={"orientation": "h", "y": -0.22, "yanchor": "top"},
+        margin={"b": 140},
     )
 
 
