@@ -33,6 +33,16 @@ def lengths() -> np.ndarray:
     return corpus_token_lengths()
 
 
+def mask_window(lengths, seq_len: int) -> np.ndarray:
+    """Document ids of MASK_SIZE positions of the first packed row, centred on the first
+    place where one page ends and the next begins (so the mask shows a boundary)."""
+    row = packed_row_documents(lengths, seq_len, row=0)
+    change = np.flatnonzero(np.diff(row))
+    start = int(change[0]) + 1 - MASK_SIZE // 2 if change.size else 0
+    start = min(max(start, 0), max(len(row) - MASK_SIZE, 0))
+    return row[start : start + MASK_SIZE]
+
+
 def layout():
     controls = dbc.Row(
         dbc.Col(
@@ -63,8 +73,8 @@ def layout():
     return lab_card(
         LAB,
         "Packing vs padding",
-        f"The {len(lengths()):,} pages stage 03 keeps, tokenized with stage 03's byte-level BPE "
-        f"({TOKENIZER_VOCAB:,} tokens). Choose the training sequence length and compare one "
+        f"The {len(lengths()):,} good pages of stage 03's crawl, tokenized with stage 03's "
+        f"byte-level BPE ({TOKENIZER_VOCAB:,} tokens). Choose the training sequence length and compare one "
         "page per row (padding) with pages packed end to end.",
         body,
         icon="bi-box-seam",
@@ -127,7 +137,7 @@ def update(seq):
         ],
         height=340,
     )
-    docs = packed_row_documents(L, MASK_SIZE, row=0)
+    docs = mask_window(L, t)
     m = boundary_mask(docs).astype(int)
     causal = np.tril(np.ones_like(m))
     z = (m + causal).tolist()  # 2: allowed; 1: causal but another page; 0: future
@@ -143,7 +153,7 @@ def update(seq):
                 "hovertemplate": "query %{y}, key %{x}<extra></extra>",
             }
         ],
-        title={"text": f"Boundary mask, first {MASK_SIZE} packed tokens"},
+        title={"text": f"Boundary mask, {MASK_SIZE} tokens around a page end"},
         xaxis=axis("Attends to position"),
         yaxis=axis("Position", autorange="reversed"),
         height=340,

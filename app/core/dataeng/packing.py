@@ -78,7 +78,7 @@ TOKENIZER_VOCAB = 4_000
 
 
 def corpus_token_lengths(vocab_size: int = TOKENIZER_VOCAB) -> np.ndarray:
-    """Token count of every document the stage-03 pipeline keeps (its good pages), with
+    """Token count of every good page of the stage-03 crawl (those a perfect pipeline keeps), with
     stage 03's byte-level BPE trained on the guide's default text."""
     from app.core.data.corpus import KEEP_LABELS, default_corpus
     from app.core.data.tokenization import train_tokenizer
