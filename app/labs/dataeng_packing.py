@@ -74,8 +74,8 @@ def layout():
         LAB,
         "Packing vs padding",
         f"The {len(lengths()):,} good pages of stage 03's crawl, tokenized with stage 03's "
-        f"byte-level BPE ({TOKENIZER_VOCAB:,} tokens). Choose the training sequence length and compare one "
-        "page per row (padding) with pages packed end to end.",
+        f"byte-level BPE ({TOKENIZER_VOCAB:,} tokens). Choose the training sequence length "
+        "and compare one page per row (padding) with pages packed end to end.",
         body,
         icon="bi-box-seam",
         sources=[
