@@ -87,8 +87,9 @@ def layout():
         LAB,
         "Shards you can trust",
         "The crawl's good pages, tokenized, are written as shards of 16-bit token ids with a "
-        "manifest: each shard's token count, size and SHA-256 hash. Before training reads them, a second "
-        "step recomputes every hash. Damage one byte and see what the check says.",
+        "manifest: each shard's token count, size and SHA-256 hash. Before training reads "
+        "them, a second step recomputes every hash. Damage one byte and see what the check "
+        "says.",
         body,
         icon="bi-shield-check",
         sources=[
