@@ -136,7 +136,7 @@ def update(ta, tb, gap):
                 "marker": {"size": 13, "color": PALETTE[3], "symbol": "diamond"},
             },
         ],
-        title={"text": "The accuracy–fairness trade-off (every threshold pair tried)"},
+        title={"text": "Accuracy–fairness trade-off"},
         xaxis=axis(GAPS[gap], rangemode="tozero"),
         yaxis=axis("Accuracy (%)"),
         height=360,

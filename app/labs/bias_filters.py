@@ -148,7 +148,7 @@ def update(rule, value, blocklist):
     ]
     fig = figure(
         data,
-        title={"text": "Share of good pages each rule drops, by group"},
+        title={"text": "Good pages dropped, by rule"},
         xaxis=axis("Dropped (%)", rangemode="tozero"),
         yaxis={"autorange": "reversed"},
         barmode="group",

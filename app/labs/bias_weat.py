@@ -106,7 +106,7 @@ def update(skew):
                 "marker": {"color": PALETTE[0]},
             },
         ],
-        title={"text": "Each occupation: nearer he-words (above 0) or she-words (below 0)"},
+        title={"text": "Nearer he-words (+) or she-words (−)"},
         yaxis=axis("s(w) − mean over occupations"),
         barmode="group",
         height=380,

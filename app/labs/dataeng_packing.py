@@ -153,7 +153,7 @@ def update(seq):
                 "hovertemplate": "query %{y}, key %{x}<extra></extra>",
             }
         ],
-        title={"text": f"Boundary mask, {MASK_SIZE} tokens around a page end"},
+        title={"text": "Mask around a page end"},
         xaxis=axis("Attends to position"),
         yaxis=axis("Position", autorange="reversed"),
         height=340,

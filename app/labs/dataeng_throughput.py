@@ -51,7 +51,7 @@ def layout():
             dcc.Graph(
                 id=f"{LAB}-chart",
                 config=GRAPH_CONFIG,
-                figure=message_figure("Press Measure: each step runs on real documents."),
+                figure=message_figure("Press Measure to time each step."),
             ),
             html.Div(id=f"{LAB}-result"),
         ]
@@ -92,7 +92,7 @@ def throughput_figure(m: dict) -> dict:
                 "marker": {"color": PALETTE[0]},
             },
         ],
-        title={"text": f"Documents per second, {m['documents']:,} documents (log scale)"},
+        title={"text": f"Documents per second ({m['documents']:,} docs)"},
         xaxis=axis("Documents per second", type="log"),
         yaxis={"autorange": "reversed"},
         barmode="group",

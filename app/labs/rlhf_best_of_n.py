@@ -150,7 +150,7 @@ def update(which, x_axis):
                 "line": {"color": PALETTE[3]},
             },
         ],
-        title={"text": "Best-of-n, averaged over the questions"},
+        title={"text": "Best-of-n, mean over questions"},
         grid={"rows": 2, "columns": 1, "pattern": "independent", "roworder": "top to bottom"},
         xaxis=axis("", matches="x2", showticklabels=False),
         xaxis2=axis(AXES[x_axis]),

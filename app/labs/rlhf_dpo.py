@@ -64,7 +64,7 @@ def layout():
             *job_controls(LAB, "Start DPO"),
             dcc.Graph(
                 id=f"{LAB}-chart",
-                figure=message_figure("Press Start DPO: the curves appear as it trains."),
+                figure=message_figure("Press Start DPO to train."),
                 config=GRAPH_CONFIG,
             ),
             html.Div(id=f"{LAB}-result"),
@@ -117,7 +117,7 @@ def dpo_figure(h: dict) -> dict:
                 "line": {"color": PALETTE[0], "dash": "dot"},
             },
         ],
-        title={"text": "Held-out pairs: log-probabilities and KL to the reference"},
+        title={"text": "Held-out log-probs and KL"},
         xaxis=axis("Step", domain=[0, 0.9]),
         yaxis=axis("Sum of log-probabilities (nats)"),
         yaxis2=axis("KL (nats/token)", overlaying="y", side="right", rangemode="tozero"),

@@ -152,11 +152,11 @@ def _scatter(data, model, cols, held) -> dict:
     ]
     return figure(
         data_,
-        title={"text": "Reward of every held-out answer, by its length"},
-        xaxis=axis("Answer length (words)"),
+        title={"text": "Reward by answer length"},
+        xaxis=axis("Words"),
         yaxis=axis("Reward r(x)"),
         height=460,
-        legend={"orientation": "h", "y": -0.22, "yanchor": "top"},
+        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
         margin={"b": 140},
     )
 
@@ -183,7 +183,7 @@ def _calibration(p, y) -> dict:
                 "hovertemplate": "predicted %{x:.2f}, observed %{y:.2f} (%{text})<extra></extra>",
             },
         ],
-        title={"text": "Calibration on held-out pairs"},
+        title={"text": "Calibration (held-out)"},
         xaxis=axis("Predicted P(A preferred)", range=[0, 1]),
         yaxis=axis("Share where A was preferred", range=[0, 1]),
         height=380,
@@ -204,10 +204,9 @@ def _weights(model) -> dict:
                 "hovertemplate": "%{y}: %{x:.2f} per standard deviation<extra></extra>",
             }
         ],
-        title={"text": "What the reward model pays for (weight per standard deviation)"},
-        xaxis=axis("Weight"),
-        height=260,
-        margin={"l": 200},
+        title={"text": "What the reward model pays for"},
+        xaxis=axis("Weight per standard deviation"),
+        height=280,
     )
 
 

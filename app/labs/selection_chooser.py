@@ -171,7 +171,7 @@ def update(gpu, n_gpus, fmt, context, batch, max_ms, max_cost, licence, bench):
     )
     fig = figure(
         traces,
-        title={"text": f"Quality ({esc(BENCHMARKS[bench])}) against cost, on {esc(gpu.name)}"},
+        title={"text": f"Quality vs cost, {esc(gpu.name)}"},
         xaxis=axis("$ per million generated tokens (log)", type="log", dtick="D2"),
         yaxis=axis(BENCHMARKS[bench]),
         height=400,

@@ -163,7 +163,7 @@ def update(x_key, factor, runs):
                 "hovertemplate": "%{text}<br>%{x:,.0f}: loss %{y:.3f}<extra></extra>",
             },
         ],
-        title={"text": f"Validation loss against {XS[x_key].lower()}, {whose}"},
+        title={"text": f"Loss vs {XS[x_key].split()[-1]}"},
         xaxis=axis(XS[x_key] + " (log)", type="log"),
         yaxis=axis("Validation loss (nats/char, log)", type="log"),
         height=400,
