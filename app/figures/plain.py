@@ -21,7 +21,9 @@ def figure(data: list[dict], *, height: int = 340, **layout) -> dict:
     """{"data", "layout"} with the theme's template and `layout` keys on top. A titled
     figure gets a taller top margin, so the title and a legend above the plot never meet."""
     if "title" in layout:
-        layout["margin"] = {"t": 90, **layout.get("margin", {})}
+        legend = len(data) > 1 and layout.get("showlegend", True)
+        # a legend of long names wraps to two lines on a phone: leave room for it too
+        layout["margin"] = {"t": 110 if legend else 60, **layout.get("margin", {})}
     return {"data": data, "layout": {"template": _template(), "height": height, **layout}}
 
 

@@ -22,6 +22,15 @@ from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.validation import InputError, parse_choice, parse_number
 
 LAB = "bias_filters"
+SHORT = {  # rule labels short enough for a phone's chart
+    "gopher_min_words": "Too few words",
+    "gopher_mean_word_length": "Word length",
+    "gopher_stop_words": "Few stop words",
+    "c4_sentences": "C4: sentences",
+    "c4_bad_words": "Blocklist",
+    "fineweb_line_punct": "Line endings",
+    "fineweb_short_lines": "Short lines",
+}
 BLOCK = {"off": "Off (stage-03 default)", "on": f"On: {', '.join(IDENTITY_TERMS)}"}
 
 
@@ -133,7 +142,7 @@ def update(rule, value, blocklist):
         return None, message_figure("Fix the threshold above."), field_error(str(err))
     rates = removal_rates(t, use_blocklist=blocklist == "on")
     shown = [r for r, by in rates.items() if any(by.values()) and r != "any rule"]
-    names = [quality.RULES[r][1] for r in shown] + ["Any rule (the quality step)"]
+    names = [SHORT.get(r, quality.RULES[r][1]) for r in shown] + ["Any rule"]
     data = [
         {
             "type": "bar",
@@ -142,7 +151,8 @@ def update(rule, value, blocklist):
             "x": [100 * rates[r][g] for r in [*shown, "any rule"]],
             "orientation": "h",
             "marker": {"color": PALETTE[i]},
-            "hovertemplate": f"{GROUP_NAMES[g]}: %{{x:.1f}}% dropped<extra>%{{y}}</extra>",
+            "customdata": [quality.RULES[r][1] for r in shown] + ["the whole quality step"],
+            "hovertemplate": f"{GROUP_NAMES[g]}: %{{x:.1f}}% dropped<extra>%{{customdata}}</extra>",
         }
         for i, g in enumerate(GROUPS)
     ]
@@ -153,7 +163,6 @@ def update(rule, value, blocklist):
         yaxis={"autorange": "reversed"},
         barmode="group",
         height=160 + 70 * len(names),
-        margin={"l": 220},
     )
     anyr = rates["any rule"]
     gap = max(anyr.values()) - min(anyr.values())

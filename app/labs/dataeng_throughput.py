@@ -97,7 +97,6 @@ def throughput_figure(m: dict) -> dict:
         yaxis={"autorange": "reversed"},
         barmode="group",
         height=360,
-        margin={"l": 170},
     )
 
 
