@@ -97,7 +97,9 @@ def layout():
         "planner's formulas; scores are as published (sources in the table).",
         body,
         icon="bi-funnel",
-        sources=sorted({(", ".join(m.source.split(", ")[:2]), m.source_url) for m in open_models()}),
+        sources=sorted(
+            {(", ".join(m.source.split(", ")[:2]), m.source_url) for m in open_models()}
+        ),
     )
 
 
