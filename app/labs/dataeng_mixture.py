@@ -117,7 +117,7 @@ def update(budget, *weights):
             }
         ],
         title={"text": "Epochs per source"},
-        yaxis=axis("Epochs (times each token is seen)", rangemode="tozero"),
+        yaxis=axis("Epochs", rangemode="tozero"),
         shapes=[
             {
                 "type": "line",
@@ -137,7 +137,7 @@ def update(budget, *weights):
                 "xanchor": "right",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "text": "≈ 4 epochs: beyond this, repeats help much less",
+                "text": "≈ 4 epochs: more repeats help less",
                 "font": {"color": PALETTE[3], "size": 11},
             }
         ],
