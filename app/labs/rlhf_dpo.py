@@ -22,6 +22,7 @@ from app.validation import InputError
 
 LAB = "rlhf_dpo"
 FIELDS = ("beta", "steps", "lr")
+BETAS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # the slider's stops (β spans decades)
 STOP_NOTES = {
     "time limit": "It reached the server's time limit and stopped early.",
     "diverged": "The loss stopped being a number (diverged): try a smaller learning rate.",
@@ -34,11 +35,26 @@ def layout():
         dbc.Row(
             [
                 dbc.Col(
-                    number_field(
-                        f"{LAB}-beta",
-                        "β (how far from the reference)",
-                        d.beta,
-                        help="0.01–5. Larger β keeps the model closer to where it started.",
+                    html.Div(
+                        [
+                            html.Label(
+                                "β (how strongly it is held to the reference)",
+                                htmlFor=f"{LAB}-beta",
+                                className="form-label small mb-1",
+                            ),
+                            dcc.Slider(
+                                id=f"{LAB}-beta",
+                                min=0,
+                                max=len(BETAS) - 1,
+                                step=1,
+                                value=BETAS.index(d.beta),
+                                marks={i: f"{b:g}" for i, b in enumerate(BETAS)},
+                            ),
+                            html.Div(
+                                "Larger β keeps the model closer to where it started.",
+                                className="form-text small",
+                            ),
+                        ]
                     ),
                     xs=12,
                     md=4,
@@ -85,6 +101,13 @@ def layout():
         icon="bi-arrow-left-right",
         sources=[("Rafailov et al. 2023", "https://arxiv.org/abs/2305.18290")],
     )
+
+
+def beta_of(stop) -> float | None:
+    """The β of a slider stop (None for anything else, which parse_settings refuses)."""
+    if isinstance(stop, int) and not isinstance(stop, bool) and 0 <= stop < len(BETAS):
+        return BETAS[stop]
+    return None
 
 
 def dpo_figure(h: dict) -> dict:
@@ -167,14 +190,16 @@ def result_view(h: dict):
     Input(f"{LAB}-start", "n_clicks"),
     *[State(f"{LAB}-{name}", "value") for name in FIELDS],
     background=True,
-    **job_callback_options(LAB),
+    **job_callback_options(LAB, also_disable=("beta",)),  # a slider is not in the fieldset
     prevent_initial_call=True,
 )
 def start(set_progress, n_clicks, *values):
     if not n_clicks:
         return no_update
     try:
-        run = parse_settings(dict(zip(FIELDS, values, strict=True)))
+        raw = dict(zip(FIELDS, values, strict=True))
+        raw["beta"] = beta_of(raw["beta"])
+        run = parse_settings(raw)
     except InputError as err:
         return field_error(str(err))
     try:

@@ -44,6 +44,15 @@ def test_best_of_n_answers_fast_and_plots_against_the_kl_bound():
     assert "Horizontal axis" in error_text(rlhf_best_of_n.update("all", "<b>")[-1])
 
 
+def test_dpo_beta_slider_stops_map_to_beta_and_anything_else_is_refused():
+    from app.labs import rlhf_dpo
+
+    assert [rlhf_dpo.beta_of(i) for i in range(len(rlhf_dpo.BETAS))] == list(rlhf_dpo.BETAS)
+    assert rlhf_dpo.beta_of(99) is None and rlhf_dpo.beta_of("1") is None
+    with pytest.raises(InputError, match="β: please enter a number"):
+        dpo_job.parse_settings({"beta": rlhf_dpo.beta_of(-1), "steps": 10, "lr": 1e-5})
+
+
 def test_dpo_settings_are_validated_and_bounded():
     run = dpo_job.parse_settings({"beta": "0.5", "steps": 20, "lr": 1e-5})
     assert run.beta == 0.5 and run.steps == 20
