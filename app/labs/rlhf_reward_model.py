@@ -152,12 +152,12 @@ def _scatter(data, model, cols, held) -> dict:
     ]
     return figure(
         data_,
-        title={"text": "Reward by answer length"},
-        xaxis=axis("Words"),
+        title={"text": "Reward by answer length (words)"},
+        xaxis={},
         yaxis=axis("Reward r(x)"),
         height=460,
-        legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
-        margin={"b": 140},
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
+        margin={"b": 120},
     )
 
 
@@ -205,7 +205,7 @@ def _weights(model) -> dict:
             }
         ],
         title={"text": "What the reward model pays for"},
-        xaxis=axis("Weight per standard deviation"),
+        xaxis=axis("Weight (per standard deviation)"),
         height=280,
     )
 
