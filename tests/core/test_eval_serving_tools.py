@@ -144,7 +144,8 @@ def test_throughput_grows_with_batch_but_never_passes_the_compute_ceiling():
         bandwidth_tbs=3.35,
     )
     tps = r.decode_tokens_per_second
-    assert all(b >= a for a, b in zip(tps, tps[1:], strict=False)) and tps[-1] > 10 * tps[0]
+    assert all(b >= a * (1 - 1e-9) for a, b in zip(tps, tps[1:], strict=False))
+    assert tps[-1] > 10 * tps[0]
     assert max(tps) < r.compute_bound_ceiling
 
 
