@@ -81,7 +81,7 @@ def roofline_figure(r, batch: int, title: str) -> go.Figure:
     fig.update_layout(
         shapes=shapes,
         annotations=notes,
-        legend=dict(orientation="h", y=-0.25),
-        margin=dict(b=120),
+        legend=dict(orientation="h", y=-0.3, yanchor="top"),
+        margin=dict(b=140),
     )
     return themed(fig, title=title, height=420)

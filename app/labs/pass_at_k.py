@@ -46,7 +46,7 @@ def figure(n: int, c: int, k: int) -> go.Figure:
     )
     fig.update_xaxes(title_text="k (programs you may try)", type="log")
     fig.update_yaxes(title_text="pass@k (%)", range=[0, 101])
-    fig.update_layout(legend=dict(orientation="h", y=-0.25), margin=dict(b=110))
+    fig.update_layout(legend=dict(orientation="h", y=-0.3, yanchor="top"), margin=dict(b=130))
     return themed(fig, title=f"pass@k with {c} of {n} samples passing", height=380)
 
 
