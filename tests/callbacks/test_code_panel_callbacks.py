@@ -72,12 +72,16 @@ def test_memory_panel_names_a_bad_field():
 
 
 def test_finetune_panel_writes_qlora_or_lora():
-    q, _ = finetune_planner_code.update("llama-2-7b", "8", ["q", "v"], "qlora", None)
+    q, _ = finetune_planner_code.update("llama-2-7b", "8", 2048, ["q", "v"], "qlora", None)
     (code,) = codes(q)
     assert 'bnb_4bit_quant_type="nf4"' in code and "r=8," in code
-    (code,) = codes(finetune_planner_code.update("llama-2-7b", "8", ["q"], "lora", None)[0])
+    assert "at the peak of the backward pass" in str(q)  # the realistic QLoRA memory
+    lora, _ = finetune_planner_code.update("llama-2-7b", "8", 2048, ["q"], "lora", None)
+    (code,) = codes(lora)
     assert "BitsAndBytesConfig" not in code
-    out, error = finetune_planner_code.update("llama-2-7b", "8", [], "lora", None)
+    out, error = finetune_planner_code.update("llama-2-7b", "8", "0", ["q"], "lora", None)
+    assert out == [] and "Sequence length" in error_text(error)
+    out, error = finetune_planner_code.update("llama-2-7b", "8", 2048, [], "lora", None)
     assert out == [] and "at least one" in error_text(error)
 
 
