@@ -97,9 +97,7 @@ def update(ta, tb, gap):
         stat("Calibration gap", f"{r.calibration_gap:.3f}", hint="same score, same meaning?"),
     ]
     head = html.Thead(
-        html.Tr(
-            [html.Th(h) for h in ("Group", "Selected", "True-positive rate", "False-positive rate")]
-        )
+        html.Tr([html.Th(h) for h in ("Group", "Selected", "True-pos. rate", "False-pos. rate")])
     )
     rows = [
         html.Tr(

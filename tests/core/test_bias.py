@@ -76,3 +76,15 @@ def test_filters_drop_more_good_pages_from_some_groups_and_thresholds_move_the_g
     blocked = filters.removal_rates(use_blocklist=True)
     assert blocked["c4_bad_words"]["identity"] == 1.0
     assert blocked["c4_bad_words"]["standard"] == 0.0
+
+
+def test_word2vec_weat_finds_the_planted_skew_and_not_a_balanced_corpus():
+    """Seeded, one worker: the same vectors every run (gensim's documented condition)."""
+    from app.core.bias.weat import occupation_bias
+
+    skewed, _ = occupation_bias(0.85, False)
+    balanced, _ = occupation_bias(0.5, False)
+    augmented, _ = occupation_bias(0.85, True)
+    assert skewed.effect_size > 1.0 and skewed.p_value < 0.01
+    assert abs(balanced.effect_size) < 0.5 and balanced.p_value > 0.05
+    assert abs(augmented.effect_size) < 0.5 and augmented.p_value > 0.05
