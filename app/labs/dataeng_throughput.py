@@ -102,12 +102,17 @@ def throughput_figure(m: dict) -> dict:
 
 def result_view(m: dict, stream: tuple[int, int], loaded: tuple[int, int]):
     speedups = {s: m["many"][s] / m["one"][s] for s in STEPS if s in m["many"]}
-    best = max(speedups, key=speedups.get)
+    best = max(speedups, key=speedups.get) if speedups else None
+    speed = (
+        stat("Best speed-up", f"{speedups[best]:.1f}×", hint=STEP_NAMES[best])
+        if best
+        else stat("Worker processes", "not run", hint=m.get("no_workers", ""))
+    )
     return html.Div(
         [
             html.Div(
                 [
-                    stat("Best speed-up", f"{speedups[best]:.1f}×", hint=STEP_NAMES[best]),
+                    speed,
                     stat(
                         "Pool start-up",
                         f"{m['startup_s']:.1f} s",

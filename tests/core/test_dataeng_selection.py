@@ -95,3 +95,15 @@ def test_reference_runs_are_usable_and_records_without_params_are_skipped():
     runs = reference_runs()["runs"]
     assert len(usable_runs(runs)) >= 3
     assert usable_runs([{"final_val_loss": 2.0}]) == []
+
+
+def test_inside_a_daemonic_job_runner_only_the_single_process_is_measured(monkeypatch):
+    """Celery's prefork workers are daemonic and may not start child processes."""
+    from types import SimpleNamespace
+
+    from app.core.dataeng import throughput
+
+    monkeypatch.setattr(throughput.mp, "current_process", lambda: SimpleNamespace(daemon=True))
+    out = throughput.measure_steps(documents(10), 2)
+    assert set(out["one"]) == set(throughput.STEPS) and out["many"] == {}
+    assert "cannot start worker processes" in out["no_workers"]

@@ -85,12 +85,16 @@ def measure_steps(texts: list[str], workers: int, on_step=None) -> dict:
     worker warms up on a few documents first so imports are not counted as work)."""
     if not 2 <= workers <= MAX_WORKERS:
         raise ValueError(f"Compare with between 2 and {MAX_WORKERS} worker processes.")
-    out = {"one": {}, "many": {}, "workers": workers, "documents": len(texts)}
+    out = {"one": {}, "many": {}, "workers": workers, "documents": len(texts), "startup_s": 0.0}
     for step in STEPS:
         _chunk((step, texts[:2]))  # warm up caches and imports, as the workers do
         out["one"][step] = docs_per_second(step, texts)
         if on_step:
             on_step(out)
+    if mp.current_process().daemon:
+        # e.g. a Celery prefork worker: a daemonic process may not start child processes
+        out["no_workers"] = "This job runner cannot start worker processes."
+        return out
     t0 = time.perf_counter()
     with mp.get_context("spawn").Pool(workers) as pool:
         for step in STEPS:
