@@ -121,7 +121,9 @@ def score(model, tokenizer, pairs, template: str, examples_per_pair=None) -> Sco
 
 def random_examples(pool, n_questions: int, k: int, seed: int) -> list[list[QAPair]]:
     rng = np.random.default_rng(seed)
-    return [[pool[j] for j in rng.choice(len(pool), size=k, replace=False)] for _ in range(n_questions)]
+    return [
+        [pool[j] for j in rng.choice(len(pool), size=k, replace=False)] for _ in range(n_questions)
+    ]
 
 
 def similar_examples(pool, pairs, k: int, seed: int) -> list[list[QAPair]]:
@@ -133,7 +135,7 @@ def similar_examples(pool, pairs, k: int, seed: int) -> list[list[QAPair]]:
     if k == 0:
         return [[] for _ in pairs]
     vec = TfidfVectorizer().fit([p.question for p in pool])
-    sims = (vec.transform([p.question for p in pairs]) @ vec.transform([p.question for p in pool]).T)
+    sims = vec.transform([p.question for p in pairs]) @ vec.transform([p.question for p in pool]).T
     sims = sims.toarray()
     rng = np.random.default_rng(seed)
     out = []
@@ -158,17 +160,21 @@ def k_shot_curve(model, tokenizer, pool, pairs, template: str, how: str, seeds=r
     """For k = 0..MAX_SHOTS: (mean, std) over orderings of the log-prob and exact-match rate."""
     curve = []
     for k in range(MAX_SHOTS + 1):
-        runs = [score(model, tokenizer, pairs, template, examples_for(pool, pairs, k, how, s))
-                for s in (seeds if k else [0])]
+        runs = [
+            score(model, tokenizer, pairs, template, examples_for(pool, pairs, k, how, s))
+            for s in (seeds if k else [0])
+        ]
         lp = np.array([r.mean_logprob for r in runs])
         em = np.array([r.exact_rate for r in runs])
-        curve.append({
-            "k": k,
-            "logprob_mean": float(lp.mean()),
-            "logprob_std": float(lp.std()),
-            "exact_mean": float(em.mean()),
-            "exact_std": float(em.std()),
-            "visible_example_chars": float(np.mean([r.visible_example_chars for r in runs])),
-            "orderings": len(runs),
-        })
+        curve.append(
+            {
+                "k": k,
+                "logprob_mean": float(lp.mean()),
+                "logprob_std": float(lp.std()),
+                "exact_mean": float(em.mean()),
+                "exact_std": float(em.std()),
+                "visible_example_chars": float(np.mean([r.visible_example_chars for r in runs])),
+                "orderings": len(runs),
+            }
+        )
     return curve
