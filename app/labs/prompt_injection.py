@@ -179,8 +179,8 @@ def layout():
         LAB,
         "Prompt injection and three defences",
         f"A labelled set of {_results()['n_all']} inputs written for this guide, about half "
-        "of them trying to hijack the model, run through three defences. A good defence catches attacks **and** lets "
-        "ordinary requests through.",
+        "of them trying to hijack the model, run through three defences. A good defence "
+        "catches attacks **and** lets ordinary requests through.",
         body,
         icon="bi-shield-exclamation",
         sources=[

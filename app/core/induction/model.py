@@ -91,9 +91,9 @@ class AttnOnlyTransformer:
             raise ValueError(f"Token ids must be between 0 and {self.config.vocab_size - 1}.")
         return idx
 
-    def forward(self, idx, keep_cache: bool = False):
+    def forward(self, idx, keep_cache: bool = False, ablate=frozenset()):
         """idx (B, T) -> logits (B, T, V), the attention weights per layer (B, H, T, T), and
-        the cache backward needs."""
+        the cache backward needs. `ablate`: (layer, head) pairs whose output is zeroed."""
         idx = self._check(idx)
         P, cfg = self.params, self.config
         B, T = idx.shape
@@ -108,7 +108,11 @@ class AttnOnlyTransformer:
             q, k, v = qkv[0] / math.sqrt(D), qkv[1], qkv[2]
             att = q @ k.transpose(0, 1, 3, 2) + self._mask[:T, :T]
             att = _softmax_lastaxis(att)  # (B, H, T, T)
-            y = (att @ v).transpose(0, 2, 1, 3).reshape(N, C)
+            heads = att @ v  # (B, H, T, D)
+            for layer, head in ablate:
+                if layer == i:
+                    heads[:, head] = 0.0
+            y = heads.transpose(0, 2, 1, 3).reshape(N, C)
             x = x + y @ P[f"h.{i}.w_o"]
             atts.append(att)
             if keep_cache:
@@ -117,9 +121,9 @@ class AttnOnlyTransformer:
         logits = (xf @ P["w_u"]).reshape(B, T, -1)
         return logits, atts, (idx, caches, lnf, xf) if keep_cache else None
 
-    def per_token_loss(self, idx, targets) -> np.ndarray:
+    def per_token_loss(self, idx, targets, ablate=frozenset()) -> np.ndarray:
         """Cross-entropy (nats) at every position: (B, T)."""
-        logits, _, _ = self.forward(idx)
+        logits, _, _ = self.forward(idx, ablate=ablate)
         logits = logits.astype(np.float64)
         logits -= logits.max(axis=-1, keepdims=True)
         logp = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))

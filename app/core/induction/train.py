@@ -103,3 +103,26 @@ def induction_score(att: np.ndarray, length: int) -> np.ndarray:
     T = att.shape[-1]
     rows = np.arange(length, T)
     return att[:, :, rows, rows - length + 1].mean(axis=(0, 2))
+
+
+def head_roles(model: AttnOnlyTransformer, x, y, length: int) -> list[dict]:
+    """Per head: how much the second-copy loss rises when it alone is switched off (the
+    head that does the copying is the one the model cannot do without), and its
+    previous-token and induction scores. Sorted, most needed first."""
+    _, atts, _ = model.forward(x)
+    base = model.per_token_loss(x, y)[:, length:].mean()
+    roles = []
+    for layer, att in enumerate(atts):
+        prev, ind = prev_token_score(att), induction_score(att, length)
+        for head in range(att.shape[1]):
+            ablated = model.per_token_loss(x, y, ablate={(layer, head)})[:, length:].mean()
+            roles.append(
+                {
+                    "layer": layer,
+                    "head": head,
+                    "second_copy_rise": float(ablated - base),
+                    "previous_token": float(prev[head]),
+                    "induction": float(ind[head]),
+                }
+            )
+    return sorted(roles, key=lambda r: -r["second_copy_rise"])

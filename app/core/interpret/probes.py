@@ -88,6 +88,11 @@ def _fit_score(x_train, y_train, x_test, y_test) -> float:
 def probe_all(model, tokenizer, text: str) -> dict:
     """{task: {"accuracy": [per layer], "control": [per layer], "majority": float}}."""
     feats = features(model, tokenizer, text)
+    with training_runtime():  # one BLAS thread: these small fits are slower with more
+        return _probe_all(feats, text)
+
+
+def _probe_all(feats, text: str) -> dict:
     n = min(feats[0].shape[0], len(text) - 1, MAX_POSITIONS)
     text = text[: n + 1]
     cut = int(n * TRAIN_SHARE)
