@@ -66,7 +66,9 @@ def test_gemma_matches_google_formatting_example_and_folds_the_system_turn():
 def test_special_tokens_count_one_token_each_and_parts_add_up():
     count = templates.count_tokens("llama3", [("user", "Hello there")])
     assert sum(count.tokens_per_part) == count.total_tokens
-    specials = [n for p, n in zip(count.parts, count.tokens_per_part) if p.kind == "special"]
+    specials = [
+        n for p, n in zip(count.parts, count.tokens_per_part, strict=True) if p.kind == "special"
+    ]
     assert specials and all(n == 1 for n in specials)
     # 17 characters of '<|begin_of_text|>' are one token: chars/4 overestimates chat markup
     assert count.chars_over_4 > count.total_tokens

@@ -2,8 +2,8 @@
 And does that prove the model uses it? (Alain & Bengio 2016; Hewitt & Liang 2019.)
 
 For every position of the pretraining validation text, the residual stream after each
-layer (0 = the embeddings alone) is the input of a linear classifier (scikit-learn's ridge classifier)
-trained on the first part of the text and scored on the rest. Properties:
+layer (0 = the embeddings alone) is the input of a linear classifier (scikit-learn's
+ridge classifier) trained on the first part of the text and scored on the rest. Properties:
 
 - next_space: the next character is a space (something the model must predict);
 - vowel: the current character is a vowel (a fact about the input token alone);
