@@ -44,12 +44,14 @@ def template_scores_figure(rows: list[dict], metric: str) -> dict:
         plus = minus = [r["logprob_half"] for r in rows][::-1]
         title = "Answer log-probability (nats per character, higher is better), 95% interval"
     colours = [PALETTE[1] if r.get("trained") else PALETTE[0] for r in rows][::-1]
+    # dots with interval whiskers, not bars: log-probabilities are negative, and a bar from
+    # zero would hide differences of a tenth of a nat in its length
     bar = {
-        "type": "bar",
-        "orientation": "h",
+        "type": "scatter",
+        "mode": "markers",
         "x": x,
         "y": labels,
-        "marker": {"color": colours},
+        "marker": {"color": colours, "size": 11},
         "error_x": {"type": "data", "array": plus, "arrayminus": minus, "color": "#212529"},
         "hovertemplate": "%{y}: %{x:.3g}<extra></extra>",
     }
@@ -98,6 +100,9 @@ def curve_figure(series: list[dict], y_title: str, x_title: str, height: int = 3
         "margin": {"l": 56, "r": 16, "t": 40, "b": 48},
     }
     return figure(data, layout, height=height)
+
+
+PRE_STYLE = {"whiteSpace": "pre-wrap", "overflowWrap": "anywhere", "maxHeight": "26rem"}
 
 
 def heatmap_figure(

@@ -147,8 +147,9 @@ def layout():
         LAB,
         "Same question, different wording",
         "The tiny GPT fine-tuned on this guide's questions (stage 06) answers questions it "
-        "never trained on. Only the prompt's layout changes; the orange bar is the layout it "
-        "was fine-tuned on.",
+        "never trained on. Only the prompt's layout changes; the orange dot is the layout it "
+        "was fine-tuned on. (The answers are also in the base model's pretraining text, so "
+        "the base model is a strong rival here: contamination, stage 07.)",
         body,
         icon="bi-bar-chart-steps",
         sources=[("Sclar et al. 2023", "https://arxiv.org/abs/2310.11324")],

@@ -12,6 +12,7 @@ from app.components.inputs import field_error, number_field, select_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.prompting import templates as tp
 from app.core.prompting.scoring import shorten
+from app.figures.inside import PRE_STYLE
 from app.validation import InputError, parse_number
 
 LAB = "prompt_templates"
@@ -93,7 +94,7 @@ def compute(fmt, system, user, examples, window, reply) -> dict:
 
 def _rendered(count: tp.TokenCount):
     spans = [html.Span(p.text, style=KIND_STYLE.get(p.kind, {}), title=p.kind) for p in count.parts]
-    return html.Pre(spans, id=f"{LAB}-rendered", className="prompt-rendered small p-2 border")
+    return html.Pre(spans, id=f"{LAB}-rendered", className="small p-2 border", style=PRE_STYLE)
 
 
 def _budget_bar(b: dict):
