@@ -80,7 +80,7 @@ def views(key: str, text: str, layer: int, head: int):
         colorscale="Greens",
         height=110 + 50 * len(lens),
     )
-    lens_fig["data"][0]["zmin"], lens_fig["data"][0]["zmax"] = 0, 1
+    lens_fig["data"][0].update(zmin=0, zmax=1, reversescale=True)  # dark = confident
     note = html.Div(loaded.note, className="small text-muted") if loaded.note else None
     return att_fig, lens_fig, note
 
