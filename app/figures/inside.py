@@ -38,11 +38,11 @@ def template_scores_figure(rows: list[dict], metric: str) -> dict:
         x = [100 * r["exact"] for r in rows][::-1]
         plus = [100 * (r["exact_hi"] - r["exact"]) for r in rows][::-1]
         minus = [100 * (r["exact"] - r["exact_lo"]) for r in rows][::-1]
-        title = "Exact first word (%), 95% Wilson interval"
+        title = "% exact first word (95% interval)"
     else:
         x = [r["logprob"] for r in rows][::-1]
         plus = minus = [r["logprob_half"] for r in rows][::-1]
-        title = "Answer log-probability (nats per character, higher is better), 95% interval"
+        title = "nats per character, higher is better"
     colours = [PALETTE[1] if r.get("trained") else PALETTE[0] for r in rows][::-1]
     # dots with interval whiskers, not bars: log-probabilities are negative, and a bar from
     # zero would hide differences of a tenth of a nat in its length

@@ -20,7 +20,7 @@ from app.validation import InputError
 
 LAB = "explain_attention"
 DEFAULT_TEXT = "The model learns to predict the next token."
-LENS_CHARS = 24  # the logit lens shows the last characters (a phone is narrow)
+LENS_CHARS = 16  # the logit lens shows the last characters (a phone is narrow)
 
 
 @lru_cache(maxsize=32)
@@ -68,7 +68,7 @@ def views(key: str, text: str, layer: int, head: int):
     for row in lens:
         z.append([row[t][1] for t in shown])
         cells.append([char_label(tok.chars[row[t][0]]) for t in shown])
-    names = ["embeddings"] + [f"after block {i + 1}" for i in range(len(lens) - 1)]
+    names = ["embeddings"] + [f"block {i + 1}" for i in range(len(lens) - 1)]
     lens_fig = heatmap_figure(
         z,
         [char_label(text[t]) for t in shown],

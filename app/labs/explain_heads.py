@@ -66,7 +66,7 @@ def ablation_figure(key: str) -> dict:
 
 def probe_figure(key: str, task: str) -> dict:
     r = probe_results(key)[task]
-    groups = ["embeddings"] + [f"after block {i}" for i in range(1, len(r["accuracy"]))]
+    groups = ["embeddings"] + [f"block {i}" for i in range(1, len(r["accuracy"]))]
     return grouped_bars_figure(
         groups,
         [

@@ -33,13 +33,13 @@ MAX_SHOTS = 4
 
 # name -> (label, template); "{q}" is the question; the answer follows the template directly.
 TEMPLATES = {
-    "trained": ("Q: … A: (the fine-tuning format)", "Q: {q}\nA: "),
-    "words": ("Question: … Answer:", "Question: {q}\nAnswer: "),
-    "lower": ("q: … a: (lower case)", "q: {q}\na: "),
-    "one_line": ("Q: … A: on one line", "Q: {q} A: "),
-    "markdown": ("### Question / ### Answer", "### Question\n{q}\n### Answer\n"),
+    "trained": ("Q: A: (fine-tuned on)", "Q: {q}\nA: "),
+    "words": ("Question: Answer:", "Question: {q}\nAnswer: "),
+    "lower": ("q: a: (lower case)", "q: {q}\na: "),
+    "one_line": ("Q: A: on one line", "Q: {q} A: "),
+    "markdown": ("### headings", "### Question\n{q}\n### Answer\n"),
     "instruction": ("Instruction first", "Answer the question.\nQ: {q}\nA: "),
-    "bare": ("The question alone", "{q}\n"),
+    "bare": ("Question alone", "{q}\n"),
 }
 
 

@@ -55,7 +55,7 @@ def per_position_figure(a: dict) -> dict:
         ],
         "Loss (nats)",
         "Position (first copy, then second copy)",
-        height=300,
+        height=340,
     )
     fig["layout"]["shapes"] = [
         {
@@ -71,6 +71,8 @@ def per_position_figure(a: dict) -> dict:
             "line": {"width": 0},
         }
     ]
+    fig["layout"]["legend"] = {"orientation": "h", "y": -0.32, "x": 0}
+    fig["layout"]["margin"]["b"] = 90
     fig["layout"]["annotations"] = [
         {
             "x": (L + T) / 2,
@@ -86,24 +88,47 @@ def per_position_figure(a: dict) -> dict:
 
 
 def attention_figure(a: dict) -> dict:
-    top = a["roles"][0]
-    labels = [str(t) for t in a["tokens"]]
+    """The attention of the head the copy needs most, on one [segment, segment] example;
+    ticks every 4 positions (token ids in the hover)."""
+    T = len(a["tokens"])
+    labels = [str(i) for i in range(T)]
     fig = heatmap_figure(
         a["attention"],
         labels,
         labels,
-        x_title="attends to (token id)",
-        y_title="from (token id)",
+        x_title="reads position",
+        y_title="position",
         hover="%{z:.2f}",
-        height=420,
+        height=400,
     )
-    fig["layout"]["xaxis"]["tickfont"] = {"size": 9}
-    fig["layout"]["yaxis"]["tickfont"] = {"size": 9}
-    fig["layout"]["title"] = {
-        "text": f"Layer {top['layer'] + 1}, head {top['head'] + 1}: the head the copy needs most"
-    }
-    fig["layout"]["margin"]["t"] = 40
+    ticks = list(range(0, T, 4))
+    for axis in ("xaxis", "yaxis"):
+        fig["layout"][axis]["tickvals"] = ticks
+        fig["layout"][axis]["ticktext"] = [str(t) for t in ticks]
+    L = a["length"]
+    fig["layout"]["shapes"] = [  # where an induction head would look: t -> t - L + 1
+        {
+            "type": "line",
+            "x0": 1,
+            "y0": L,
+            "x1": T - L,
+            "y1": T - 1,
+            "xref": "x",
+            "yref": "y",
+            "line": {"color": "#E69F00", "width": 1, "dash": "dot"},
+        }
+    ]
     return fig
+
+
+def attention_caption(a: dict):
+    top = a["roles"][0]
+    return html.Div(
+        f"Layer {top['layer'] + 1}, head {top['head'] + 1}: the head the second copy needs "
+        "most. The dotted line marks where a textbook induction head looks: the token "
+        "after the earlier copy of the current one.",
+        className="small text-muted",
+    )
 
 
 def history_figure(history: list) -> dict:
@@ -129,7 +154,7 @@ def roles_table(a: dict):
     rows = [
         html.Tr(
             [
-                html.Td(f"layer {r['layer'] + 1}, head {r['head'] + 1}"),
+                html.Td(f"L{r['layer'] + 1} H{r['head'] + 1}"),
                 html.Td(f"{r['second_copy_rise']:+.2f}", className="text-end"),
                 html.Td(f"{r['previous_token']:.2f}", className="text-end"),
                 html.Td(f"{r['induction']:.2f}", className="text-end"),
@@ -147,7 +172,18 @@ def roles_table(a: dict):
             ]
         )
     )
-    return dbc.Table([head, html.Tbody(rows)], size="sm", className="small", responsive=True)
+    note = html.Div(
+        "Loss rise: second-copy loss (nats) with only this head switched off, minus with all "
+        "on. The other columns: the head's mean attention weight on the previous position, "
+        "and on the position after the earlier copy of the current token.",
+        className="small text-muted",
+    )
+    return html.Div(
+        [
+            dbc.Table([head, html.Tbody(rows)], size="sm", className="small mb-1", responsive=True),
+            note,
+        ]
+    )
 
 
 def analysis_view(a: dict, prefix: str):
@@ -166,7 +202,13 @@ def analysis_view(a: dict, prefix: str):
             dbc.Row(
                 [
                     dbc.Col(dcc.Graph(figure=per_position_figure(a), config=CONFIG), lg=6),
-                    dbc.Col(dcc.Graph(figure=attention_figure(a), config=CONFIG), lg=6),
+                    dbc.Col(
+                        [
+                            attention_caption(a),
+                            dcc.Graph(figure=attention_figure(a), config=CONFIG),
+                        ],
+                        lg=6,
+                    ),
                 ],
                 className="g-2",
             ),
