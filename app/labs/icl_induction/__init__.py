@@ -71,8 +71,8 @@ def per_position_figure(a: dict) -> dict:
             "line": {"width": 0},
         }
     ]
-    fig["layout"]["legend"] = {"orientation": "h", "y": -0.32, "x": 0}
-    fig["layout"]["margin"]["b"] = 90
+    fig["layout"]["legend"] = {"orientation": "h", "y": -0.42, "x": 0, "yanchor": "top"}
+    fig["layout"]["margin"]["b"] = 110
     fig["layout"]["annotations"] = [
         {
             "x": (L + T) / 2,
@@ -126,7 +126,9 @@ def attention_caption(a: dict):
     return html.Div(
         f"Layer {top['layer'] + 1}, head {top['head'] + 1}: the head the second copy needs "
         "most. The dotted line marks where a textbook induction head looks: the token "
-        "after the earlier copy of the current one.",
+        "after the earlier copy of the current one. In a model this small the work is "
+        "often spread over several heads and does not match the textbook pattern exactly: "
+        "the loss shows that the model copies; the map alone cannot show how.",
         className="small text-muted",
     )
 
