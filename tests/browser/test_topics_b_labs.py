@@ -24,7 +24,7 @@ def test_prompt_engineering_renders_a_chat_checks_an_input_and_rescores(br, app_
     # sensitivity: another score redraws the chart
     old = text_of(br, "#prompt_sensitivity-chart")
     click(br, "#prompt_sensitivity-metric option[value='exact']")
-    assert "Exact first word" in wait_for_text_change(br, "#prompt_sensitivity-chart", old, 30)
+    assert "exact first word" in wait_for_text_change(br, "#prompt_sensitivity-chart", old, 30)
     assert console_errors(br) == []
 
 
