@@ -20,7 +20,7 @@ def batch(rng: np.random.Generator, batch_size: int, seq_len: int, vocab_size: i
     half = (seq_len + 1) // 2
     for row in seqs:
         length = int(rng.integers(max(MIN_SEGMENT, half // 2), half + 1))
-        start = int(rng.integers(0, min(4, seq_len + 2 - 2 * length)))
+        start = int(rng.integers(0, seq_len + 2 - 2 * length))
         row[start + length : start + 2 * length] = row[start : start + length]
     return seqs[:, :-1], seqs[:, 1:]
 

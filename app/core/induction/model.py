@@ -31,7 +31,7 @@ class AttnOnlyConfig:
     vocab_size: int = 64
     n_layers: int = 2
     d_model: int = 64
-    n_heads: int = 2
+    n_heads: int = 4
     seq_len: int = 32
 
     def __post_init__(self) -> None:

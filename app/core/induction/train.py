@@ -18,9 +18,9 @@ from app.core.tinylm.runtime import training_runtime
 
 @dataclass(frozen=True)
 class InductionTrainConfig:
-    steps: int = 2000
+    steps: int = 3000
     batch_size: int = 32
-    lr: float = 3e-3
+    lr: float = 2e-3
     warmup_steps: int = 50
     eval_every: int = 25
     seed: int = 0

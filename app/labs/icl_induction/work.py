@@ -13,8 +13,8 @@ from app.config import settings
 from app.services.jobs import JobGuard, job_slot
 from app.validation import InputError, parse_number
 
-DEFAULT_STEPS = 1500
-DEFAULT_LR = 3e-3
+DEFAULT_STEPS = 2000
+DEFAULT_LR = 2e-3
 
 
 @dataclass(frozen=True)
