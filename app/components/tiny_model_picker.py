@@ -1,14 +1,18 @@
-"""One chooser for the tiny GPT on stages 06–08: the shipped checkpoint, plus this learner's
-own models from the model store (trained on stage 05; on 07 and 08 also fine-tuned on 06).
-The learner is named by the lab's `{lab}-learner` store (`job_controls.learner_store`)."""
+"""One chooser for the tiny GPT on stages 06–08 (and any lab that uses the tiny model): the
+shipped checkpoint, plus this learner's own models from the model store (trained on stage
+05; on 07 and 08 also fine-tuned on 06). The select `{id}` carries its own learner-id
+store `{id}-learner`: pass `State(f"{id}-learner", "data")` to your callback and give it to
+`app.services.tinygpt.models.resolve(value, learner)`, or the learner's own models fall
+back to the shipped one."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, callback
+from dash import Input, Output, State, callback, dcc, html
 
 from app.components.inputs import select_field
+from app.components.job_controls import follow_learner_id
 from app.services.jobs import clean_learner_id
 from app.services.tinygpt.models import PRETRAINED, model_choices
 
@@ -33,19 +37,35 @@ def tiny_model_select(id: str, label: str = "Model", kinds: tuple[str, ...] = AL
         if kinds == TRAINED
         else "Models you trained on stage 05 and fine-tuned on stage 06 appear here."
     )
-    return select_field(id, label, model_options(None), PRETRAINED, help=help)
+    return html.Div(
+        [
+            select_field(id, label, model_options(None), PRETRAINED, help=help),
+            dcc.Store(id=f"{id}-learner"),
+        ]
+    )
 
 
 def follow_models(lab: str, kinds: tuple[str, ...] = ALL_KINDS):
-    """Register the callback that fills `{lab}-model` with the learner's models (when the
-    lab is shown and its learner id is known), keeping the current choice while it is
-    still on offer. Returns it (tests call it directly)."""
+    """`follow_select(f"{lab}-model", kinds)`."""
+    return follow_select(f"{lab}-model", kinds)
+
+
+def follow_trained_runs(id: str):
+    """(The older name.) `follow_select(id)`: every kind of the learner's models."""
+    return follow_select(id)
+
+
+def follow_select(id: str, kinds: tuple[str, ...] = ALL_KINDS):
+    """Register the callbacks that fill the select `id` with the learner's models (once
+    the page has given `{id}-learner` this browser's learner id), keeping the current
+    choice while it is still on offer. Returns the filling one (tests call it)."""
+    follow_learner_id(f"{id}-learner")
 
     @callback(
-        Output(f"{lab}-model", "options"),
-        Output(f"{lab}-model", "value"),
-        Input(f"{lab}-learner", "data"),
-        State(f"{lab}-model", "value"),
+        Output(id, "options"),
+        Output(id, "value"),
+        Input(f"{id}-learner", "data"),
+        State(id, "value"),
     )
     def fill_models(learner, current):
         options = model_options(learner, kinds)

@@ -13,7 +13,6 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from app.components.inputs import field_error
-from app.components.job_controls import follow_learner, learner_store
 from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_models, tiny_model_select
 from app.figures.theme import GRAPH_CONFIG, message_figure
@@ -58,7 +57,7 @@ def layout():
             dbc.Row(
                 [
                     dbc.Col(
-                        [tiny_model_select(f"{LAB}-model", "Model"), learner_store(LAB)],
+                        tiny_model_select(f"{LAB}-model", "Model"),
                         md=6,
                     ),
                     dbc.Col(
@@ -146,7 +145,7 @@ def load_sample(*clicks):
     Output(f"{LAB}-notes", "children"),
     Input(f"{LAB}-model", "value"),
     Input(f"{LAB}-input", "value"),
-    State(f"{LAB}-learner", "data"),
+    State(f"{LAB}-model-learner", "data"),
 )
 def update(value, text, learner=None):
     """Measure the text with the chosen model (the learner's own, or the shipped one)."""
@@ -184,5 +183,4 @@ def update(value, text, learner=None):
     )
 
 
-follow_learner(LAB)
 fill_models = follow_models(LAB)

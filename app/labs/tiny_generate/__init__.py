@@ -14,7 +14,6 @@ import numpy as np
 from dash import Input, Output, State, callback, dcc, html
 
 from app.components.inputs import field_error, number_field
-from app.components.job_controls import follow_learner, learner_store
 from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_models, tiny_model_select
 from app.figures.theme import GRAPH_CONFIG, message_figure
@@ -52,7 +51,7 @@ def layout():
     controls = dbc.Row(
         [
             dbc.Col(
-                [tiny_model_select(f + "model", "Model"), learner_store(LAB)],
+                tiny_model_select(f + "model", "Model"),
                 md=6,
             ),
             dbc.Col(
@@ -196,7 +195,7 @@ def _split(values) -> tuple[tuple, str | None]:
     Output(f"{LAB}-about", "children"),
     Output(f"{LAB}-error", "children"),
     *INPUTS,
-    State(f"{LAB}-learner", "data"),
+    State(f"{LAB}-model-learner", "data"),
 )
 def preview(*values):
     """Live, while editing: the next-character distribution and the memory table."""
@@ -261,7 +260,7 @@ def preview(*values):
     Output(f"{LAB}-speed", "children"),
     Input(f"{LAB}-run", "n_clicks"),
     *[State(f"{LAB}-{name}", "value") for name in FIELDS],
-    State(f"{LAB}-learner", "data"),
+    State(f"{LAB}-model-learner", "data"),
     prevent_initial_call=True,  # timed alone, not while the page's other callbacks load
 )
 def run(n_clicks, *values):
@@ -281,5 +280,4 @@ def run(n_clicks, *values):
     return output, speed_view(g)
 
 
-follow_learner(LAB)
 fill_models = follow_models(LAB)

@@ -320,6 +320,11 @@ def run_record(result: TrainingResult) -> dict:
         "final_train_loss": result.final_train_loss,
         "tokens_per_second": result.tokens_per_second,
         "stopped_because": result.stopped_because,
+        # for the scaling-law lab (model-selection page): model size and data seen
+        "n_params": result.n_params,
+        "tokens_seen": result.steps_done
+        * result.settings["batch_size"]
+        * result.settings["seq_len"],
         "val_step": [h["val_step"][i] for i in keep],
         "val_loss": [h["val_loss"][i] for i in keep],
     }
