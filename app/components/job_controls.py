@@ -62,7 +62,12 @@ def learner_store(lab: str) -> dcc.Store:
 
 
 def follow_learner(lab: str) -> None:
-    clientside_callback(LEARNER_JS, Output(f"{lab}-learner", "data"), Input(f"{lab}-learner", "id"))
+    """Fill `{lab}-learner` with this browser's learner id when the lab is shown."""
+    follow_learner_id(f"{lab}-learner")
+
+
+def follow_learner_id(store_id: str) -> None:
+    clientside_callback(LEARNER_JS, Output(store_id, "data"), Input(store_id, "id"))
 
 
 def persist(component):
