@@ -6,8 +6,6 @@ adds its route.
 
 from __future__ import annotations
 
-from functools import partial
-
 import dash
 
 from app.components.stage_page import stage_layout
@@ -15,8 +13,14 @@ from app.config import TITLE
 from app.content import get_content
 
 
-def _layout(slug: str, **_query):
-    return stage_layout(slug)
+def _layout_of(slug: str):
+    """The stage's layout function. Dash passes the URL's query parameters as keyword
+    arguments; they are ignored (a parameter named `slug` must not pick another stage)."""
+
+    def layout(**_query):
+        return stage_layout(slug)
+
+    return layout
 
 
 for _stage in get_content().stages:
@@ -27,5 +31,5 @@ for _stage in get_content().stages:
         title=f"{_stage.number} {_stage.title} · {TITLE}",
         description=_stage.summary,
         order=_stage.order,
-        layout=partial(_layout, _stage.slug),
+        layout=_layout_of(_stage.slug),
     )
