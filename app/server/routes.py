@@ -22,7 +22,7 @@ def page_paths() -> set[str]:
     return {
         page["path"].strip("/")
         for page in dash.page_registry.values()
-        if page.get("module") != "not_found_404" and not page.get("path_template")
+        if not page["module"].endswith("not_found_404") and not page.get("path_template")
     } | {
         path.strip("/")
         for page in dash.page_registry.values()
