@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import dash
+from flask import request
 
 from app.config import ASSETS_DIR, DEFAULT_CACHE_DIR, TITLE, settings
 
@@ -12,13 +14,21 @@ PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 
 class GuideDash(dash.Dash):
-    """Dash, minus the Python version in the page's config (kept in debug mode)."""
+    """Dash, with each page's own <title> in the HTML it serves (Dash puts the app's title
+    there and sets the page's in the browser), and without the Python version in the
+    page's config (kept in debug mode)."""
 
     def _config(self):
         config = super()._config()
         if not settings.debug:
             config.pop("python_version", None)
         return config
+
+    def interpolate_index(self, **kwargs):
+        from app.server.routes import page_title
+
+        kwargs["title"] = html.escape(page_title(request.path, self.title))
+        return super().interpolate_index(**kwargs)
 
 
 def create_app(*, warm: bool = True) -> dash.Dash:

@@ -30,6 +30,18 @@ def page_paths() -> set[str]:
     }
 
 
+def page_title(path: str, default: str, prefix: str = "/") -> str:
+    """The title of the page at `path` (the not-found page's for an unknown path)."""
+    relative = (path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")).strip("/")
+    not_found = default
+    for page in dash.page_registry.values():
+        if page["module"].endswith("not_found_404"):
+            not_found = page["title"]
+        elif page["path"].strip("/") == relative and isinstance(page["title"], str):
+            return page["title"]
+    return not_found
+
+
 def is_known_page(path: str, prefix: str = "/") -> bool:
     relative = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")
     return relative.strip("/") in page_paths()
