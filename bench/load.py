@@ -309,7 +309,13 @@ def run_locust(
     if not Path(f"{prefix}_stats.csv").exists():
         raise RuntimeError(f"locust failed:\n{done.stderr[-2000:]}")
     with open(f"{prefix}_stats.csv", newline="") as f:
-        return list(csv.DictReader(f))
+        rows = list(csv.DictReader(f))
+    with open(f"{prefix}_failures.csv", newline="") as f:
+        for failure in csv.DictReader(f):
+            rows.append(
+                {"failure": f"{failure['Name']}: {failure['Error']} ×{failure['Occurrences']}"}
+            )
+    return rows
 
 
 def print_stats(users: int, rows: list[dict]) -> None:
@@ -317,12 +323,16 @@ def print_stats(users: int, rows: list[dict]) -> None:
     print(
         f"  {'requests':<20}{'count':>7}{'errors':>8}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}  ms"
     )
-    for row in sorted(rows, key=lambda r: r["Name"] == "Aggregated"):
+    stats = [r for r in rows if "Name" in r]
+    for row in sorted(stats, key=lambda r: r["Name"] == "Aggregated"):
         name = "all" if row["Name"] == "Aggregated" else row["Name"]
         print(
             f"  {name:<20}{row['Request Count']:>7}{row['Failure Count']:>8}"
             f"{float(row['Requests/s']):>8.1f}{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}"
         )
+    for row in rows:
+        if "failure" in row:
+            print(f"  error: {row['failure']}")
 
 
 def _post(url: str, body: dict, timeout: float = 60) -> tuple[int, dict | None, float]:

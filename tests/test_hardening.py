@@ -3,6 +3,8 @@ paths, security headers, /healthz and the private cache folder."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import stat
@@ -12,6 +14,7 @@ import pytest
 from app.config import settings
 from app.content import get_content
 from app.server.cache_dir import UnsafeCacheDir, ensure_private_dir
+from app.server.headers import inline_script_hashes
 from app.server.limits import MAX_JSON_DEPTH, too_deep
 from tests.helpers import callback_body
 
@@ -254,14 +257,31 @@ def test_every_response_has_the_security_headers(client, guide_app):
         assert "Strict-Transport-Security" not in h, kind  # plain HTTP: no HSTS
 
 
-def test_the_csp_allows_only_dash_own_inline_scripts(client, guide_app):
-    csp = client.get("/").headers["Content-Security-Policy"]
-    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+def test_the_csp_allows_only_the_page_own_inline_scripts(client, guide_app):
+    page = client.get("/")
+    directives = dict(
+        d.strip().split(" ", 1) for d in page.headers["Content-Security-Policy"].split(";")
+    )
     script_src = directives["script-src"].split()
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
     hashes = {s for s in script_src if s.startswith("'sha256-")}
-    assert hashes == {f"{h}" for h in guide_app.csp_hashes()}
+    in_page = set(inline_script_hashes(page.get_data(as_text=True)))
+    assert in_page and in_page <= hashes  # every inline script the page runs is allowed
+    assert hashes == in_page | set(guide_app.csp_hashes())  # and nothing else
     assert directives["object-src"] == "'none'"
+
+
+def test_inline_script_hashes_skip_data_blocks_and_files():
+    html = (
+        '<script id="_dash-config" type="application/json">{"a": 1}</script>'
+        '<script src="/x.js"></script>'
+        '<script type="application/javascript">var a = 1;</script><script>b()</script>'
+    )
+    expected = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(js.encode()).digest()).decode() + "'"
+        for js in ("var a = 1;", "b()")
+    ]
+    assert inline_script_hashes(html) == expected
 
 
 def test_hsts_over_https_behind_a_proxy(client):
