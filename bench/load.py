@@ -439,7 +439,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from app.content import get_content
 
-    routes = ["/", "/glossary"] + [s.path for s in get_content().stages]
+    routes = ["/", "/glossary"] + [s.path for s in get_content().pages]
     locust = locust_command(args.locust) if args.users else []
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"

@@ -135,7 +135,7 @@ def expected_pages() -> dict[str, tuple[str, int]]:
     from app.content import get_content
 
     pages = {"/": (TITLE, 200), "/glossary": (f"Glossary · {TITLE}", 200)}
-    for s in get_content().stages:
+    for s in get_content().pages:
         pages[s.path] = (f"{s.number} {s.title} · {TITLE}", 200)
     pages["/no-such-page"] = (f"Page not found · {TITLE}", 404)
     return pages
@@ -206,7 +206,7 @@ def check_every_route(base: str) -> None:
 
     from app.content import get_content
 
-    headings = {s.path: s.title for s in get_content().stages}
+    headings = {s.path: s.title for s in get_content().pages}
     headings |= {"/glossary": "Glossary", "/no-such-page": "This page is not part of the pipeline"}
     for route, (title, status) in expected_pages().items():
         got_status, _headers, body = http_get(base + route)

@@ -19,7 +19,7 @@ from app.server.limits import MAX_JSON_DEPTH, too_deep
 from tests.helpers import callback_body
 
 UPDATE = "/_dash-update-component"
-ROUTES = ["/", "/glossary"] + [s.path for s in get_content().stages]
+ROUTES = ["/", "/glossary"] + [s.path for s in get_content().pages]
 
 
 def _pages_callback(app):

@@ -11,7 +11,7 @@ from app.content import get_content
 from tests.browser.helpers import console_errors
 from tests.helpers import wait_until
 
-ROUTES = ["/", "/glossary", "/no-such-page"] + [s.path for s in get_content().stages]
+ROUTES = ["/", "/glossary", "/no-such-page"] + [s.path for s in get_content().pages]
 
 # Collects every CSP violation from the first script the page runs (before Dash's).
 RECORD_VIOLATIONS = """
