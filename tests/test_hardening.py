@@ -336,3 +336,18 @@ def test_a_chosen_cache_folder_is_created_private_and_left_alone_if_it_exists(tm
     shared.chmod(0o755)
     ensure_private_dir(shared, strict=False)
     assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+
+
+# ---- the settings fixture -----------------------------------------------------------
+
+
+def test_override_settings_reaches_every_module_that_imported_them(override_settings, tmp_path):
+    import app.config
+    import app.services.jobs
+    import app.services.tinygpt.training
+
+    before = app.config.settings
+    changed = override_settings(cache_dir=str(tmp_path), job_max_concurrent=7)
+    for module in (app.config, app.services.jobs, app.services.tinygpt.training):
+        assert module.settings is changed, module.__name__
+    assert changed.job_max_concurrent == 7 and changed.port == before.port

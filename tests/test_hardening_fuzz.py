@@ -55,8 +55,8 @@ def server_callbacks(app) -> list[str]:
     )
 
 
-class TooSlow(Exception):
-    pass
+class TooSlow(BaseException):
+    """Not an Exception: neither a callback nor the edge's error handler may catch it."""
 
 
 def _alarm(_signum, _frame):
