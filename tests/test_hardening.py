@@ -300,6 +300,13 @@ def test_the_page_config_does_not_tell_the_python_version(client):
 # ---- cache folder ------------------------------------------------------------------
 
 
+def test_the_app_makes_its_cache_folder_private(guide_app):
+    from app.config import DEFAULT_CACHE_DIR
+
+    if settings.cache_dir == DEFAULT_CACHE_DIR:  # a CACHE_DIR someone set is left as it is
+        assert stat.S_IMODE(os.stat(settings.cache_dir).st_mode) == 0o700
+
+
 def test_the_default_cache_folder_is_created_private(tmp_path):
     folder = ensure_private_dir(tmp_path / "cache", strict=True)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
