@@ -16,6 +16,9 @@ ASSETS_DIR = ROOT / "assets"
 
 TITLE = "Ogelo Concise LLM Training Pipeline Guide"
 
+# In the shared temporary folder: created private to the user and checked (app/server).
+DEFAULT_CACHE_DIR = str(Path(tempfile.gettempdir()) / "ogelo-cache")
+
 
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
@@ -113,6 +116,12 @@ class Settings:
             "help": "total size of all stored models; the oldest go first",
         }
     )
+    max_request_bytes: int = field(
+        metadata={
+            "env": "MAX_REQUEST_BYTES",
+            "help": "largest request body, in bytes; bigger ones get HTTP 413",
+        },
+    )
 
 
 def load_settings() -> Settings:
@@ -122,7 +131,7 @@ def load_settings() -> Settings:
         content_dir=_env_str("CONTENT_DIR", str(CONTENT_DIR)),
         port=_env_int("PORT", 8050),
         debug=_env_bool("DEBUG", False),
-        cache_dir=_env_str("CACHE_DIR", str(Path(tempfile.gettempdir()) / "ogelo-cache")),
+        cache_dir=_env_str("CACHE_DIR", DEFAULT_CACHE_DIR),
         cache_size_limit_mb=_env_int("CACHE_SIZE_LIMIT_MB", 512),
         redis_url=_env_str("REDIS_URL", ""),
         job_max_steps=_env_int("JOB_MAX_STEPS", 2000),
@@ -135,6 +144,7 @@ def load_settings() -> Settings:
         model_store_runs_per_learner=_env_int("MODEL_STORE_RUNS_PER_LEARNER", 3),
         model_store_ttl_s=_env_float("MODEL_STORE_TTL_S", 86_400.0),
         model_store_max_mb=_env_int("MODEL_STORE_MAX_MB", 1024),
+        max_request_bytes=_env_int("MAX_REQUEST_BYTES", 1_000_000),
     )
 
 

@@ -4,7 +4,6 @@ injected clock: no test patches time.time."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import pytest
@@ -33,12 +32,9 @@ def board(tmp_path):
 
 
 @pytest.fixture
-def limits(monkeypatch):
-    def set_(**changes):
-        monkeypatch.setattr(jobs, "settings", dataclasses.replace(jobs.settings, **changes))
-
-    set_(job_max_concurrent=2, job_unpolled_s=8.0, job_min_step_s=0.0, redis_url="")
-    return set_
+def limits(override_settings):
+    override_settings(job_max_concurrent=2, job_unpolled_s=8.0, job_min_step_s=0.0, redis_url="")
+    return override_settings
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from app.config import settings
 from app.core.tinylm import TinyGPT, TinyGPTConfig, load_pretrained
 from app.core.tinylm.finetune import LoRAConfig, lora_trainable_params
 from app.labs import tiny_finetune
-from app.services import jobs
 from app.services.tinygpt import finetuning as finetune_job
 from app.services.tinygpt.finetuning import DEFAULTS, parse_settings, run_finetune
 from app.validation import InputError
@@ -189,8 +188,8 @@ def test_cancel_stops_the_run_within_a_step():
     assert result["history"]["eval_step"][-1] == 3  # the curves end where it stopped
 
 
-def test_the_time_limit_stops_a_run_and_still_reports_its_losses(monkeypatch):
-    monkeypatch.setattr(jobs, "settings", replace(settings, job_time_limit_s=0.5))
+def test_the_time_limit_stops_a_run_and_still_reports_its_losses(override_settings):
+    override_settings(job_time_limit_s=0.5)
     result = run_finetune(replace(DEFAULTS, steps=2000)).to_json()
     assert result["stopped_because"] == "time limit"
     assert 0 < result["steps_done"] < 2000
