@@ -82,7 +82,7 @@ def parse_config(steps, min_words, symbol_ratio, dup_lines, n_gram, bands, rows)
     raw = dict(zip(FORM, values_in, strict=True))
     values, errors = parse_fields(FIELDS, raw)
     steps = steps if isinstance(steps, list) else []
-    if any(s not in TOGGLES for s in steps):
+    if any(not isinstance(s, str) or s not in TOGGLES for s in steps):
         errors["steps"] = "Steps: choose from the list."
     if "bands" in values and "rows" in values and values["bands"] * values["rows"] > MAX_HASHES:
         errors["rows"] = (
