@@ -41,6 +41,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -150,7 +151,34 @@ def training_state(props: dict[str, dict], dep: dict) -> dict:
     for key in changed:
         if key[0].endswith("-steps"):
             changed[key] = TRAIN_STEPS
+        if key[0].endswith("-warmup_steps"):
+            changed[key] = 2  # at most the steps
+        if key[0].endswith("-learner"):
+            changed[key] = learner_id()  # each simulated learner is its own browser
     return changed
+
+
+def learner_id() -> str:
+    """A learner id as the browser makes one (app.components.job_controls.LEARNER_JS)."""
+    return uuid.uuid4().hex
+
+
+def start_dep(deps: list[dict]) -> dict:
+    """The training lab's Start callback (it answers with the new job's id)."""
+    return next(d for d in deps if d["output"].startswith("..live_training-job.data"))
+
+
+def poll_dep(deps: list[dict]) -> dict:
+    """The training lab's poll callback (the page calls it every 500 ms while a job runs)."""
+    return next(d for d in deps if "live_training-poll.disabled" in d["output"])
+
+
+def started_job(payload) -> dict | None:
+    """The job a Start answer started ({"id": ...}), or None (refused: busy, bad input)."""
+    try:
+        return payload["response"]["live_training-job"]["data"]
+    except (KeyError, TypeError):
+        return None
 
 
 # ---- the locust learners (defined when locust imports this file) ----------------------
@@ -212,19 +240,31 @@ if HttpUser is not None:
             deps = self.client.get("/_dash-dependencies", name="dash dependencies").json()
             r = self.client.post(UPDATE, json=page_body(deps, "/training"), name="page content")
             props = component_props(r.json()["response"]) | {"progress": {}, "selected-model": {}}
-            dep = next(d for d in deps if d["output"].startswith("..live_training-result."))
-            body = body_for(
-                dep, props, {**training_state(props, dep), ("live_training-start", "n_clicks"): 1}
-            )
+            dep = start_dep(deps)
+            state = training_state(props, dep)
+            learner = state[("live_training-learner", "data")]
+            body = body_for(dep, props, {**state, ("live_training-start", "n_clicks"): 1})
             r = self.client.post(f"{UPDATE}?endId={end_id}", json=body, name="training start")
-            handles = r.json() if r.status_code == 200 else {}
+            job = started_job(r.json()) if r.status_code == 200 else None
+            poll = poll_dep(deps)
             deadline = time.time() + 60
-            while "cacheKey" in handles and time.time() < deadline:
-                time.sleep(0.5)  # the renderer polls every 500 ms
-                query = f"cacheKey={handles['cacheKey']}&job={handles['job']}&endId={end_id}"
-                r = self.client.post(f"{UPDATE}?{query}", json=body, name="training poll")
-                if r.status_code != 200 or "response" in r.json():
+            n = 0
+            while job and time.time() < deadline:
+                time.sleep(0.5)  # the page polls every 500 ms
+                n += 1
+                changed = {
+                    ("live_training-poll", "n_intervals"): n,
+                    ("live_training-job", "data"): job,
+                    ("live_training-learner", "data"): learner,
+                }
+                r = self.client.post(
+                    UPDATE, json=body_for(poll, props, changed), name="training poll"
+                )
+                if r.status_code != 200:
                     break
+                answer = r.json().get("response", {})
+                if answer.get("live_training-poll", {}).get("disabled") is True:
+                    break  # the run ended: the page stops polling
 
 
 # ---- the driver ----------------------------------------------------------------------
@@ -363,10 +403,13 @@ def burst(base: str, starts: int) -> None:
         shell = json.loads(r.read())
     _status, page, _t = _post(base + UPDATE, page_body(deps, "/training"))
     props = component_props(shell) | component_props(page["response"])
-    train = next(d for d in deps if d["output"].startswith("..live_training-result."))
-    start_body = body_for(
-        train, props, {**training_state(props, train), ("live_training-start", "n_clicks"): 1}
-    )
+    train = start_dep(deps)
+
+    def start_body():  # each start from another learner (browser)
+        return body_for(
+            train, props, {**training_state(props, train), ("live_training-start", "n_clicks"): 1}
+        )
+
     calc, (cid, prop) = next(
         (d, n) for d, n in calculators(deps, props) if "compute_planner" in d["output"]
     )
@@ -389,7 +432,7 @@ def burst(base: str, starts: int) -> None:
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=starts) as pool:
         answers = list(
-            pool.map(lambda _: _post(f"{base}{UPDATE}?endId={end_id}", start_body), range(starts))
+            pool.map(lambda _: _post(f"{base}{UPDATE}?endId={end_id}", start_body()), range(starts))
         )
     burst_s = time.perf_counter() - started
     time.sleep(2)  # and just after: the started jobs begin
@@ -398,7 +441,7 @@ def burst(base: str, starts: int) -> None:
 
     kinds: dict[str, int] = {}
     for status, payload, _t in answers:
-        kind = f"HTTP {status}" + (" (a job)" if payload and "cacheKey" in payload else "")
+        kind = f"HTTP {status}" + (" (a job)" if started_job(payload) else "")
         kinds[kind] = kinds.get(kind, 0) + 1
     starts_s = sorted(t for _s, _p, t in answers)
 
