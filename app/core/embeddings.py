@@ -53,8 +53,11 @@ def training_sentences(content_dir=None) -> tuple[list[list[str]], dict[str, int
     from app.core.paths import SHIPPED_CONTENT_DIR
     from app.core.retrieval.corpus import guide_sections
 
-    guide = [s for sec in guide_sections(content_dir or SHIPPED_CONTENT_DIR) for s in
-             _sentences(sec.text)]
+    guide = [
+        s
+        for sec in guide_sections(content_dir or SHIPPED_CONTENT_DIR)
+        for s in _sentences(sec.text)
+    ]
     lee_path = Path(__import__("gensim").__file__).parent / "test" / "test_data"
     lee = _sentences((lee_path / "lee_background.cor").read_text(encoding="utf-8"))
     everyday = _sentences(EVERYDAY_PATH.read_text(encoding="utf-8")) * EVERYDAY_REPEATS
@@ -309,7 +312,9 @@ def recall_sweep(index: IVFIndex, queries: np.ndarray, k: int = 10) -> list[Prob
         start = time.perf_counter()
         found = [index.search(q, k, n_probe) for q in queries]
         ms = (time.perf_counter() - start) * 1000 / len(queries)
-        recall = np.mean([len(set(f[0]) & set(t)) / len(t) for f, t in zip(found, truth)])
+        recall = np.mean(
+            [len(set(f[0]) & set(t)) / len(t) for f, t in zip(found, truth, strict=True)]
+        )
         scanned = np.mean([f[1] for f in found]) / n
         points.append(ProbePoint(n_probe, float(recall), float(scanned), ms))
     return points

@@ -66,7 +66,9 @@ class Router:
         text = str(request)[:MAX_REQUEST_CHARS]
         probs = self.pipeline.predict_proba([text])[0]
         classes = [str(c) for c in self.pipeline.classes_]
-        return sorted(((c, float(p)) for c, p in zip(classes, probs)), key=lambda x: -x[1])
+        return sorted(
+            ((c, float(p)) for c, p in zip(classes, probs, strict=True)), key=lambda x: -x[1]
+        )
 
 
 @lru_cache(maxsize=2)

@@ -54,10 +54,15 @@ def _param_count(preset: str) -> dict:
     return {"preset": preset, "parameters": p.total, "active_parameters": p.active}
 
 
-def _training_memory(preset: str, micro_batch: int, seq_len: int, gpus: int = 1,
-                     zero_stage: int = 0) -> dict:
+def _training_memory(
+    preset: str, micro_batch: int, seq_len: int, gpus: int = 1, zero_stage: int = 0
+) -> dict:
     m = training_memory(
-        get_preset(preset), micro_batch, seq_len, dp=gpus, zero_stage=zero_stage,
+        get_preset(preset),
+        micro_batch,
+        seq_len,
+        dp=gpus,
+        zero_stage=zero_stage,
         recompute="selective",
     )
     return {
@@ -88,8 +93,12 @@ def _search_guide(query: str, k: int = 3) -> list[dict]:
 
     hits = get_index().search_sections(query, "hybrid", k)
     return [
-        {"page": h.section.page_title, "section": h.section.heading, "link": h.section.href,
-         "text": h.chunk.text[:240]}
+        {
+            "page": h.section.page_title,
+            "section": h.section.heading,
+            "link": h.section.href,
+            "text": h.chunk.text[:240],
+        }
         for h in hits
     ]
 
@@ -106,8 +115,12 @@ TOOLS: dict[str, Tool] = {
         Tool(
             "param_count",
             "Exact parameter count of a published model configuration.",
-            {"type": "object", "properties": {"preset": _PRESET}, "required": ["preset"],
-             "additionalProperties": False},
+            {
+                "type": "object",
+                "properties": {"preset": _PRESET},
+                "required": ["preset"],
+                "additionalProperties": False,
+            },
             _param_count,
         ),
         Tool(
@@ -177,7 +190,9 @@ TOOLS: dict[str, Tool] = {
                 "type": "object",
                 "properties": {
                     "expression": {
-                        "type": "string", "minLength": 1, "maxLength": MAX_EXPRESSION_CHARS
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": MAX_EXPRESSION_CHARS,
                     }
                 },
                 "required": ["expression"],
@@ -202,8 +217,12 @@ def _describe(error) -> str:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return f"Unknown argument(s): {', '.join(map(repr, extra))}."
     if v == "type":
-        kinds = {"integer": "a whole number", "number": "a number", "string": "a string",
-                 "object": "a JSON object"}
+        kinds = {
+            "integer": "a whole number",
+            "number": "a number",
+            "string": "a string",
+            "object": "a JSON object",
+        }
         return f"{field} must be {kinds.get(kind, kind)}, got {json.dumps(error.instance)[:40]}."
     if v == "enum":
         return f"{field} must be one of: {', '.join(map(str, kind))}."
@@ -236,7 +255,10 @@ def parse_arguments(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise ToolError(
-            [f"The arguments are not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})."]
+            [
+                f"The arguments are not valid JSON: {err.msg} "
+                f"(line {err.lineno}, column {err.colno})."
+            ]
         ) from None
 
 
