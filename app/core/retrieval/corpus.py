@@ -102,5 +102,7 @@ def guide_sections(content_dir: str | Path = SHIPPED_CONTENT_DIR) -> tuple[Secti
         for entry in yaml.safe_load(glossary.read_text(encoding="utf-8")) or []:
             term, meaning = str(entry.get("term", "")), str(entry.get("definition", ""))
             if term and meaning:
-                sections.append(Section("glossary", "Glossary", term, "", f"{term}: {meaning}"))
+                # The glossary page can give each term this id to make the link jump to it.
+                anchor = heading_anchor(term)
+                sections.append(Section("glossary", "Glossary", term, anchor, f"{term}: {meaning}"))
     return tuple(sections)
