@@ -327,5 +327,23 @@ def exact_ms_per_query(vectors: np.ndarray, queries: np.ndarray, k: int = 10) ->
     return (time.perf_counter() - start) * 1000 / len(queries)
 
 
+ANN_CHUNK_SIZE, ANN_CHUNK_OVERLAP = 40, 20  # small chunks of the guide: more vectors
+
+
+@lru_cache(maxsize=8)
+def chunk_search_sweep(content_dir: str, n_lists: int, k: int = 10):
+    """IVF on the guide's chunk vectors (dense index, small chunks), queried with the RAG
+    questions: (sweep points, exact ms per query, n vectors, n queries)."""
+    from app.core.retrieval.evaluate import load_questions
+    from app.core.retrieval.index import get_index
+
+    index = get_index(content_dir, ANN_CHUNK_SIZE, ANN_CHUNK_OVERLAP)
+    queries = index.embed([q.question for q in load_questions(content_dir)])
+    ivf = build_ivf(index.vectors, n_lists)
+    points = recall_sweep(ivf, queries, k)
+    exact = exact_ms_per_query(index.vectors, queries, k)
+    return points, exact, len(index.vectors), len(queries)
+
+
 if __name__ == "__main__":
     print(save_vectors())

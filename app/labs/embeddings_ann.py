@@ -4,8 +4,6 @@ time per query, as the number of cells and cells probed change."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
@@ -13,27 +11,12 @@ from app.components.inputs import field_error, select_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.config import settings
 from app.core import embeddings as emb
-from app.core.retrieval.evaluate import load_questions
-from app.core.retrieval.index import get_index
 from app.figures.embeddings import ann_figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.validation import InputError, parse_choice
 
 LAB = "embeddings_ann"
 CELL_CHOICES = ["4", "8", "16", "32"]
-CHUNK_SIZE, CHUNK_OVERLAP = 40, 20  # small chunks: more vectors to search
-K = 10
-
-
-@lru_cache(maxsize=8)
-def sweep(content_dir: str, n_lists: int):
-    """(sweep points, exact ms per query, n vectors, n queries) for `n_lists` cells."""
-    index = get_index(content_dir, CHUNK_SIZE, CHUNK_OVERLAP)
-    queries = index.embed([q.question for q in load_questions(content_dir)])
-    ivf = emb.build_ivf(index.vectors, n_lists)
-    points = emb.recall_sweep(ivf, queries, K)
-    exact = emb.exact_ms_per_query(index.vectors, queries, K)
-    return points, exact, len(index.vectors), len(queries)
 
 
 def view(n_lists):
@@ -41,7 +24,9 @@ def view(n_lists):
         n_lists = int(parse_choice(str(n_lists), "Cells", CELL_CHOICES))
     except InputError as err:
         return field_error(str(err)), message_figure(str(err)), None
-    points, exact_ms, n_vectors, n_queries = sweep(str(settings.content_dir), n_lists)
+    points, exact_ms, n_vectors, n_queries = emb.chunk_search_sweep(
+        str(settings.content_dir), n_lists
+    )
     first_90 = next((p for p in points if p.recall_at_k >= 0.9), points[-1])
     stats = [
         stat("Vectors", f"{n_vectors:,}", hint=f"{n_queries} queries"),
