@@ -75,11 +75,15 @@ def _stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def train_vectors(content_dir=None):
-    """Train word2vec on `training_sentences` (a few seconds) → (KeyedVectors, counts)."""
+def train_vectors(content_dir=None, sentences=None):
+    """Train word2vec (a few seconds) → (KeyedVectors, words per source). `sentences`:
+    tokenised sentences to train on instead of `training_sentences(content_dir)`."""
     from gensim.models import Word2Vec
 
-    sentences, counts = training_sentences(content_dir)
+    if sentences is None:
+        sentences, counts = training_sentences(content_dir)
+    else:
+        counts = {"given": sum(map(len, sentences))}
     model = Word2Vec(sentences, hashfxn=_stable_hash, **W2V_SETTINGS)
     return model.wv, counts
 
