@@ -363,6 +363,8 @@ def rrf_rank_2_and_1() -> str:
 
 
 def _agent_example():
+    import json
+
     from app.core.agents.context import Step, context_cost
     from app.core.agents.tools import call
 
@@ -370,10 +372,8 @@ def _agent_example():
     args = [
         ("param_count", {"preset": "llama-2-7b"}),
         ("training_memory", {"preset": "llama-2-7b", "micro_batch": 1, "seq_len": 2048}),
-        ("search_guide", {"query": "full fine-tuning memory one GPU"}),
+        ("calculator", {"expression": "16 * 6.74e9 / 1e9"}),
     ]
-    import json
-
     steps = [
         Step("I need the next number.", tool, json.dumps(a), json.dumps(call(tool, a)))
         for tool, a in args

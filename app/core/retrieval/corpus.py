@@ -41,7 +41,22 @@ class Section:
         return (self.slug, self.heading)
 
 
+_FACT = re.compile(r"\{\{fact:([a-z0-9_]+)\}\}")
+
+
+@lru_cache(maxsize=256)
+def _fact(name: str) -> str:
+    """The value a page shows for {{fact:NAME}} ('' if it cannot be computed)."""
+    from app.core.facts import FACTS
+
+    try:
+        return FACTS[name]()
+    except Exception:  # a missing or failing fact leaves a gap, as a broken page would
+        return ""
+
+
 def _plain(markdown: str) -> str:
+    markdown = _FACT.sub(lambda m: _fact(m.group(1)), markdown)
     text = clean_markdown(markdown)
     text = re.sub(r"^\s*[-*]\s+", "", text, flags=re.M)  # list bullets
     text = re.sub(r"`([^`]*)`", r"\1", text)
