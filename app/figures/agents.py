@@ -8,19 +8,31 @@ from app.figures.theme import PALETTE
 
 
 def context_figure(cost) -> dict:
-    calls = list(range(1, len(cost.context_tokens) + 1))
+    """Bars: the context each call made so far read, and (lighter) what the next call will
+    read; line: the input tokens billed, summed over the calls made."""
+    done = cost.context_tokens[:-1]
+    calls = list(range(1, len(done) + 1))
     cumulative, total = [], 0
-    for size in cost.context_tokens:
+    for size in done:
         total += size
         cumulative.append(total)
+    nxt = len(done) + 1
     data = [
         {
             "type": "bar",
-            "name": "Context read by this call",
+            "name": "Context read by a call made",
             "x": calls,
-            "y": cost.context_tokens,
+            "y": done,
             "marker": {"color": PALETTE[0]},
-            "hovertemplate": "call %{x}: %{y:,} tokens<extra></extra>",
+            "hovertemplate": "call %{x}: read %{y:,} tokens<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "name": "Context the next call will read",
+            "x": [nxt],
+            "y": [cost.context_tokens[-1]],
+            "marker": {"color": PALETTE[5], "opacity": 0.6},
+            "hovertemplate": "next call: %{y:,} tokens<extra></extra>",
         },
         {
             "type": "scatter",
@@ -38,8 +50,11 @@ def context_figure(cost) -> dict:
             "title": {"text": "Every call re-reads the whole context"},
             "xaxis": {"title": {"text": "Model call"}, "dtick": 1},
             "yaxis": {"title": {"text": "Tokens"}, "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0},
+            "margin": {"b": 110},
+            "barmode": "overlay",
         },
-        height=320,
+        height=360,
     )
 
 

@@ -21,5 +21,6 @@ def figure(data: list[dict], layout: dict | None = None, *, height: int = 360) -
 
 
 def safe(text: object) -> str:
-    """Text for a title, hover or legend: HTML-escaped (Plotly renders a subset of HTML)."""
-    return html.escape(str(text))
+    """Text for a title, hover or legend: <, > and & escaped (Plotly renders a subset of
+    HTML; it does not decode &quot;, so quotes are left as they are)."""
+    return html.escape(str(text), quote=False)

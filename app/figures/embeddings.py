@@ -104,8 +104,10 @@ def ann_figure(points, exact_ms: float, n_lists: int) -> dict:
         data,
         {
             "title": {"text": "Recall@10 against work done"},
+            "legend": {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0},
+            "margin": {"b": 110},
             "xaxis": {"title": {"text": "Vectors scored per query (%)"}, "range": [0, 105]},
             "yaxis": {"title": {"text": "Recall@10 (vs exact)"}, "range": [0, 1.05]},
         },
-        height=360,
+        height=400,
     )

@@ -189,7 +189,9 @@ def test_agent_step_runs_a_tool_and_the_view_counts_tokens_and_cost():
     values = stat_values(stats)
     assert values["Steps"] == "1 of 6" and values["Cost so far"].startswith("$")
     assert "gb_per_gpu" in _text(transcript)
-    assert len(fig["data"][0]["y"]) == 2
+    made, upcoming, billed = fig["data"]
+    assert len(made["y"]) == 1 and upcoming["y"][0] > made["y"][0]  # the context grew
+    assert billed["y"] == made["y"]
 
 
 def test_agent_schema_mistakes_are_listed_one_by_one():
