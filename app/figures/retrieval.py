@@ -28,6 +28,8 @@ def quality_figure(table, metric: str, k: int) -> dict:
                 "marker": {"color": PALETTE[i]},
                 "text": [f"{y:.2f}" for y in ys],
                 "textposition": "outside",
+                "textfont": {"size": 10},
+                "cliponaxis": False,
                 "hovertemplate": "%{x}: %{y:.3f}<extra>" + RETRIEVER_LABELS[retriever] + "</extra>",
             }
         )
@@ -37,12 +39,13 @@ def quality_figure(table, metric: str, k: int) -> dict:
         data,
         {
             "barmode": "group",
-            "title": {"text": f"{name} on {n} questions about the guide"},
+            "title": {"text": f"{name}, {n} questions"},
             "yaxis": {"title": {"text": name}, "range": [0, 1.08]},
             "xaxis": {"title": {"text": "Chunk size (overlap: a quarter of it)"}},
-            "margin": {"t": 80},
+            "legend": {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0},
+            "margin": {"b": 110},
         },
-        height=360,
+        height=400,
     )
 
 
