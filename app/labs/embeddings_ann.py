@@ -19,9 +19,13 @@ LAB = "embeddings_ann"
 CELL_CHOICES = ["4", "8", "16", "32"]
 
 
-def view(n_lists):
+X_AXES = {"scanned": "Share of vectors scored", "time": "Measured time per query"}
+
+
+def view(n_lists, x_axis="scanned"):
     try:
         n_lists = int(parse_choice(str(n_lists), "Cells", CELL_CHOICES))
+        x_axis = parse_choice(x_axis, "Chart against", list(X_AXES))
     except InputError as err:
         return field_error(str(err)), message_figure(str(err)), None
     points, exact_ms, n_vectors, n_queries = emb.chunk_search_sweep(
@@ -42,7 +46,7 @@ def view(n_lists):
         ),
         stat("Exact search", f"{exact_ms:.2f} ms", hint="per query"),
     ]
-    return None, ann_figure(points, exact_ms, n_lists), stats
+    return None, ann_figure(points, exact_ms, n_lists, x_axis), stats
 
 
 def layout():
@@ -50,17 +54,31 @@ def layout():
     body = html.Div(
         [
             dbc.Row(
-                dbc.Col(
-                    select_field(
-                        f"{LAB}-cells",
-                        "Cells (k-means clusters)",
-                        CELL_CHOICES,
-                        "8",
-                        help="Each point on the chart probes one more cell.",
+                [
+                    dbc.Col(
+                        select_field(
+                            f"{LAB}-cells",
+                            "Cells (k-means clusters)",
+                            CELL_CHOICES,
+                            "8",
+                            help="Each point on the chart probes one more cell.",
+                        ),
+                        xs=6,
+                        md=4,
                     ),
-                    xs=12,
-                    md=4,
-                )
+                    dbc.Col(
+                        select_field(
+                            f"{LAB}-x",
+                            "Chart recall against",
+                            [{"label": v, "value": k} for k, v in X_AXES.items()],
+                            "scanned",
+                            help="Time is measured on this server, so it varies with load.",
+                        ),
+                        xs=6,
+                        md=4,
+                    ),
+                ],
+                className="g-2",
             ),
             html.Div(error, id=f"{LAB}-error"),
             html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
@@ -95,7 +113,8 @@ def layout():
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-stats", "children"),
     Input(f"{LAB}-cells", "value"),
+    Input(f"{LAB}-x", "value"),
     prevent_initial_call=True,
 )
-def update(n_lists):
-    return view(n_lists)
+def update(n_lists, x_axis="scanned"):
+    return view(n_lists, x_axis)

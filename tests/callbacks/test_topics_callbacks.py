@@ -174,6 +174,11 @@ def test_ann_lab_sweeps_cells_and_refuses_others():
     assert fig["data"][0]["y"][-1] == pytest.approx(1)  # probing every cell is exact
     error, fig, stats = embeddings_ann.update("5")
     assert "Cells" in error_text(error) and _is_message(fig)
+    error, fig, stats = embeddings_ann.update("8", "time")
+    assert "Time per query" in fig["layout"]["xaxis"]["title"]["text"]
+    assert all(x > 0 for x in fig["data"][0]["x"])
+    error, fig, stats = embeddings_ann.update("8", "speed")
+    assert "Chart against" in error_text(error)
 
 
 # ---- Agents ------------------------------------------------------------------------------------
