@@ -44,7 +44,7 @@ def test_every_stage_is_complete(content):
 
 
 def test_every_lab_placed_in_content_exists_and_every_lab_is_placed(content):
-    placed = [lab for s in content.pages for lab in s.labs]
+    placed = [lab for s in content.pages for lab in s.labs]  # stages and topics
     from app.labs import import_all_labs
 
     modules = set(import_all_labs())
@@ -56,7 +56,7 @@ def test_every_lab_placed_in_content_exists_and_every_lab_is_placed(content):
 def test_every_fact_placeholder_is_defined_and_renders(content):
     from app.core.facts import FACTS
 
-    used = set().union(*(s.fact_names() for s in content.pages))
+    used = set().union(*(s.fact_names() for s in content.stages))
     assert sorted(used - set(FACTS)) == []
     for name in sorted(used):
         value = FACTS[name]()
@@ -64,8 +64,8 @@ def test_every_fact_placeholder_is_defined_and_renders(content):
 
 
 def test_internal_links_point_at_real_routes(content):
-    routes = {"/", "/glossary"} | {s.path for s in content.pages}
-    for s in content.pages:
+    routes = {"/", "/glossary"} | {s.path for s in content.stages}
+    for s in content.stages:
         texts = [s.intro, s.worked_example_body] + [
             b.value for sec in s.sections for b in sec.blocks if b.kind == "markdown"
         ]
