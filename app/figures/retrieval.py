@@ -41,7 +41,7 @@ def quality_figure(table, metric: str, k: int) -> dict:
             "barmode": "group",
             "title": {"text": f"{name}, {n} questions"},
             "yaxis": {"title": {"text": name}, "range": [0, 1.08]},
-            "xaxis": {"title": {"text": "Chunk size (overlap: a quarter of it)"}},
+            "xaxis": {"title": {"text": "Chunk size (overlap ¼)"}},
             "legend": {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0},
             "margin": {"b": 110},
         },
@@ -53,10 +53,10 @@ def tradeoff_figure(tradeoff, threshold: float) -> dict:
     """Shares of questions answered rightly / wrongly / abstained, against the threshold."""
     x = list(tradeoff.thresholds)
     series = [
-        ("Answered from the right section", tradeoff.right, PALETTE[2], "solid"),
-        ("Wrong answer (wrong section, or not in the guide)", tradeoff.wrong, PALETTE[3], "solid"),
-        ("Abstained, though the guide answers it", tradeoff.abstained_wrongly, PALETTE[1], "dot"),
-        ("Abstained rightly (not in the guide)", tradeoff.abstained_rightly, PALETTE[0], "dot"),
+        ("Right answer", tradeoff.right, PALETTE[2], "solid"),
+        ("Wrong answer", tradeoff.wrong, PALETTE[3], "solid"),
+        ("Abstained, answer was there", tradeoff.abstained_wrongly, PALETTE[1], "dot"),
+        ("Abstained rightly", tradeoff.abstained_rightly, PALETTE[0], "dot"),
     ]
     data = [
         {
@@ -83,7 +83,7 @@ def tradeoff_figure(tradeoff, threshold: float) -> dict:
         data,
         {
             "title": {"text": "What the threshold trades"},
-            "xaxis": {"title": {"text": "Threshold on the best sentence's support"}},
+            "xaxis": {"title": {"text": "Threshold (best sentence's support)"}},
             "yaxis": {"title": {"text": "Share of questions (%)"}, "range": [0, 100]},
             "shapes": [shape],
             "legend": {"orientation": "h", "y": -0.3, "x": 0, "yanchor": "top"},

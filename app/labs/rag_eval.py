@@ -128,7 +128,8 @@ def layout():
         "Measure the retriever",
         f"{n_in} questions about this guide, each labelled with the section that answers it, "
         f"and {len(questions) - n_in} it does not answer. Compare retrievers and chunk sizes, "
-        f"then move the answer threshold (chunks of {TRADEOFF_CHUNK_SIZE} words).",
+        f"then move the answer threshold (chunks of {TRADEOFF_CHUNK_SIZE} words). A wrong "
+        "answer quotes the wrong section, or answers a question the guide does not cover.",
         body,
         sources=[
             ("nDCG (Järvelin & Kekäläinen 2002)", "https://doi.org/10.1145/582415.582418"),
