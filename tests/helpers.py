@@ -59,7 +59,16 @@ def error_text(component) -> str:
     return str(component.children[-1])
 
 
+def as_plotly(fig):
+    """A figure dict (what app/figures build) as a validated plotly Figure: raises on any
+    property Plotly does not know, and gives attribute access (fig.layout.yaxis.type)."""
+    import plotly.graph_objects as go
+
+    return fig if isinstance(fig, go.Figure) else go.Figure(fig)
+
+
 def is_message_figure(fig) -> bool:
+    fig = as_plotly(fig)
     return len(fig.data) == 0 and len(fig.layout.annotations) == 1
 
 

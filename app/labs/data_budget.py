@@ -8,7 +8,6 @@ from functools import lru_cache
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.components.inputs import field_error, number_field
@@ -31,6 +30,7 @@ from app.figures.theme import (
     PALETTE,
     PRIMARY,
     add_marks,
+    figure,
     message_figure,
     themed,
     vline,
@@ -167,22 +167,21 @@ def layout():
     )
 
 
-def datasets_figure(needed: float) -> go.Figure:
+def datasets_figure(needed: float) -> dict:
     rows = sorted(list_datasets(), key=lambda d: d.tokens)
-    fig = go.Figure(
-        go.Bar(
-            x=[d.tokens for d in rows],
-            y=[d.name for d in rows],
-            orientation="h",
-            marker_color=[PRIMARY if d.tokens >= needed else "#b8c4ee" for d in rows],
-            text=[human_count(d.tokens) for d in rows],
-            textposition="auto",
-            customdata=[d.source for d in rows],
-            hovertemplate="<b>%{y}</b>: %{text} tokens<br>%{customdata}<extra></extra>",
-        )
-    )
+    bar = {
+        "type": "bar",
+        "x": [d.tokens for d in rows],
+        "y": [d.name for d in rows],
+        "orientation": "h",
+        "marker": {"color": [PRIMARY if d.tokens >= needed else "#b8c4ee" for d in rows]},
+        "text": [human_count(d.tokens) for d in rows],
+        "textposition": "auto",
+        "customdata": [d.source for d in rows],
+        "hovertemplate": "<b>%{y}</b>: %{text} tokens<br>%{customdata}<extra></extra>",
+    }
+    fig = figure([bar], xaxis={"type": "log", "title": {"text": "Tokens (log scale)"}})
     add_marks(fig, *vline(needed, f"your model needs {human_count(needed)}", PALETTE[3], log=True))
-    fig.update_xaxes(type="log", title_text="Tokens (log scale)")
     return themed(fig, title="Open datasets: big enough (dark) or not", height=320)
 
 

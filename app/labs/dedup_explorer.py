@@ -4,7 +4,6 @@ a MinHash estimate, and the LSH banding that decides (Broder 1997; MMDS ch. 3)."
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html
 
 from app.components.inputs import field_error, number_field
@@ -18,7 +17,7 @@ from app.core.data.dedup import (
     shingles,
     threshold,
 )
-from app.figures.theme import GRAPH_CONFIG, PALETTE, message_figure, themed
+from app.figures.theme import GRAPH_CONFIG, PALETTE, figure, message_figure, themed
 from app.validation import InputError, parse_number
 
 LAB = "dedup_explorer"
@@ -123,36 +122,44 @@ def layout():
     )
 
 
-def s_curve(bands: int, rows: int, similarity: float, caught: bool) -> go.Figure:
+def s_curve(bands: int, rows: int, similarity: float, caught: bool) -> dict:
     xs = [i / 100 for i in range(101)]
-    fig = go.Figure(
-        go.Scatter(
-            x=xs,
-            y=[match_probability(x, bands, rows) for x in xs],
-            mode="lines",
-            name="chance of being flagged",
-            line=dict(color=PALETTE[0], width=3),
-            hovertemplate="similarity %{x:.2f}: flagged %{y:.1%}<extra></extra>",
-        )
+    traces = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": [match_probability(x, bands, rows) for x in xs],
+            "mode": "lines",
+            "name": "chance of being flagged",
+            "line": {"color": PALETTE[0], "width": 3},
+            "hovertemplate": "similarity %{x:.2f}: flagged %{y:.1%}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": [similarity],
+            "y": [match_probability(similarity, bands, rows)],
+            "mode": "markers",
+            "name": "these two documents",
+            "marker": {
+                "size": 14,
+                "symbol": "star",
+                "color": PALETTE[3] if caught else PALETTE[1],
+                "line": {"color": "#212529", "width": 1},
+            },
+            "hovertemplate": "these documents: similarity %{x:.2f}<extra></extra>",
+        },
+    ]
+    fig = figure(
+        traces,
+        xaxis={"title": {"text": "Jaccard similarity"}, "range": [0, 1]},
+        yaxis={
+            "title": {"text": "Chance of being flagged"},
+            "tickformat": ".0%",
+            "range": [0, 1.05],
+        },
+        legend={"y": -0.3, "yanchor": "top"},
+        margin={"b": 100},
     )
-    fig.add_trace(
-        go.Scatter(
-            x=[similarity],
-            y=[match_probability(similarity, bands, rows)],
-            mode="markers",
-            name="these two documents",
-            marker=dict(
-                size=14,
-                symbol="star",
-                color=PALETTE[3] if caught else PALETTE[1],
-                line=dict(color="#212529", width=1),
-            ),
-            hovertemplate="these documents: similarity %{x:.2f}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title_text="Jaccard similarity", range=[0, 1])
-    fig.update_yaxes(title_text="Chance of being flagged", tickformat=".0%", range=[0, 1.05])
-    fig.update_layout(legend=dict(y=-0.3, yanchor="top"), margin=dict(b=100))
     return themed(fig, title=f"The S-curve of {bands} bands × {rows} rows", height=340)
 
 

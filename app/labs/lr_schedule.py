@@ -152,8 +152,8 @@ def update(schedule, peak, steps, warmup, floor, decay):
     xs = sampled_steps(steps)
     curves = {name: [learning_rate(name, s, **kwargs) for s in xs] for name in LABELS}
     fig = schedule_figure(curves, schedule, LABELS, warmup)
-    for trace in fig.data:
-        trace.x = xs
+    for trace in fig["data"]:
+        trace["x"] = xs
     final = learning_rate(schedule, steps - 1, **kwargs)
     stats = [
         stat("Peak", f"{peak:.3g}"),

@@ -127,9 +127,9 @@ def mask_figure():
         showscale=False,
         height=380,
     )
-    fig.update_traces(
+    fig["data"][0].update(
         hovertemplate="%{y} → %{x}: %{customdata}<extra></extra>",
-        customdata=np.where(mask > 0, "allowed", "hidden (future)"),
+        customdata=np.where(mask > 0, "allowed", "hidden (future)").tolist(),
         xgap=1,
         ygap=1,
     )

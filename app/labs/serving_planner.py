@@ -202,9 +202,14 @@ def plan(choice, selected, fmt, gpu_name, n_gpus, context, batch, reserve):
         else stat("Decode speed", "—", hint="does not fit, so nothing runs"),
     ]
     fig = serving_figure(
-        batches, p.weights_bytes, p.kv_bytes_per_sequence, speeds, p.memory_bytes, batch
+        batches,
+        p.weights_bytes,
+        p.kv_bytes_per_sequence,
+        speeds,
+        p.memory_bytes,
+        batch,
+        title=f"{name}: memory and decode speed by batch size",
     )
-    fig.update_layout(title_text=f"{name}: memory and decode speed by batch size")
     return alert, stats, fig
 
 

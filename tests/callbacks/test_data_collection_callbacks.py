@@ -12,30 +12,33 @@ from app.core.architecture import count_params
 from app.core.compute import chinchilla_tokens_for_params
 from app.core.presets import get_preset
 from app.labs import data_budget, data_mixtures, source_checklist
-from tests.helpers import error_text, is_message_figure, stat_values
+from tests.helpers import as_plotly, error_text, is_message_figure, stat_values
 
 BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
 
 
 # ---- data mixtures ------------------------------------------------------------------------
 def graph_figures(charts) -> list:
-    return [col.children.figure for col in charts]
+    return [as_plotly(col.children.figure) for col in charts]
 
 
 def test_one_mixture_shows_one_sunburst_bars_and_its_note():
     charts, bars, notes, error = data_mixtures.explore("llama1", "none", "sunburst")
     assert error is None
     [fig] = graph_figures(charts)
-    assert fig.data[0].type == "sunburst" and fig.layout.title.text == "LLaMA (2023)"
-    assert "CommonCrawl" in fig.data[0].labels and len(bars.data) == 1
+    assert (
+        as_plotly(fig).data[0].type == "sunburst"
+        and as_plotly(fig).layout.title.text == "LLaMA (2023)"
+    )
+    assert "CommonCrawl" in as_plotly(fig).data[0].labels and len(as_plotly(bars).data) == 1
     assert "Biggest parts: Web pages 82%" in str(notes)
 
 
 def test_two_mixtures_side_by_side_and_grouped_bars():
     charts, bars, notes, error = data_mixtures.explore("gpt3", "pile", "treemap")
     figs = graph_figures(charts)
-    assert [f.data[0].type for f in figs] == ["treemap", "treemap"]
-    assert [t.name for t in bars.data] == ["GPT-3 (2020)", "The Pile (2020)"]
+    assert [as_plotly(f).data[0].type for f in figs] == ["treemap", "treemap"]
+    assert [t.name for t in as_plotly(bars).data] == ["GPT-3 (2020)", "The Pile (2020)"]
     assert "Table 2.2" in str(notes) and "Table 1" in str(notes)
 
 
@@ -54,7 +57,7 @@ def test_mixture_hover_carries_the_papers_numbers_and_units():
 
 def test_comparing_a_mixture_with_itself_shows_it_once():
     charts, bars, *_ = data_mixtures.explore("fineweb", "fineweb", "sunburst")
-    assert len(charts) == 1 and len(bars.data) == 1
+    assert len(charts) == 1 and len(as_plotly(bars).data) == 1
 
 
 @pytest.mark.parametrize(
@@ -170,7 +173,7 @@ def test_loading_an_example_fills_every_criterion_and_describes_it():
 def test_examples_get_a_verdict_with_reasons(key, verdict, score):
     *levels, _ = source_checklist.load_preset(key)
     alert, stats, fig, error = source_checklist.score(*levels)
-    assert error is None and len(fig.data) == 2
+    assert error is None and len(as_plotly(fig).data) == 2
     assert f"'{verdict}'" in verdict_text(alert)
     assert stat_values(stats)["Score"] == score
 

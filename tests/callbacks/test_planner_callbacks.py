@@ -23,7 +23,7 @@ from app.labs import (
     position_maps,
     serving_planner,
 )
-from tests.helpers import error_text, is_message_figure, stat_values
+from tests.helpers import as_plotly, error_text, is_message_figure, stat_values
 
 BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
 
@@ -39,7 +39,7 @@ def builder_values(name="llama-2-7b", **changes):
 
 def test_builder_counts_llama_2_7b_and_saves_it_for_later_stages():
     stats, fig, error, saved = model_builder.analyse(*builder_values())
-    assert error is None and len(fig.data) == 1
+    assert error is None and len(as_plotly(fig).data) == 1
     assert stat_values(stats)["Parameters"] == "6.74 billion"
     assert stats[0].children[2].children == "6,738,415,616"  # Llama 2 model card
     assert saved["name"] == "Llama 2 7B" and saved["config"]["n_layers"] == 32
@@ -163,7 +163,7 @@ def test_compute_planner_explains_why_the_loss_curve_minimum_is_a_smaller_model(
         text = " ".join(note)
         assert "above its own minimum" in text and "Besiroglu" in text
         assert "costs more than needed" not in text
-    minimum = next(t for t in fig.data if t.name == "Minimum of the loss fit")
+    minimum = next(t for t in as_plotly(fig).data if t.name == "Minimum of the loss fit")
     assert minimum.x[0] < 67.8e9  # the eq. 10 minimum: a smaller model than Table 3's
 
 
@@ -209,7 +209,7 @@ def test_memory_planner_llama_2_7b_zero_1_on_8_gpus_fits():
     verdict, stats, fig, error = memory_planner.update(*MEMORY_ARGS)
     assert error is None and "Fits" in str(verdict.children)
     assert stat_values(stats)["Optimizer states"] == "10.1 GB"  # 12 B × 6.74e9 / 8
-    assert len(fig.data) == 5  # four parts and the totals
+    assert len(as_plotly(fig).data) == 5  # four parts and the totals
 
 
 @pytest.mark.parametrize(
@@ -247,7 +247,7 @@ def test_memory_planner_uses_the_model_from_stage_04():
 def test_lr_schedule_ends_at_its_floor_and_refuses_long_warmups():
     fig, stats, why, error = lr_schedule.update("cosine", 3e-4, 1000, 100, 10, 20)
     assert error is None and stat_values(stats)["Final"] == "3e-05"
-    assert len(fig.data[0].x) == 400  # sampled, not 1,000 points
+    assert len(as_plotly(fig).data[0].x) == 400  # sampled, not 1,000 points
     *_, error = lr_schedule.update("cosine", 3e-4, 1000, 5000, 10, 20)
     assert "Warmup steps" in error_text(error)
 
@@ -287,7 +287,7 @@ def test_serving_planner_says_why_70b_does_not_fit_one_gpu():
     )
     assert "weights alone" in verdict.children
     assert stat_values(stats)["Decode speed"] == "—"  # no speed for a setup that cannot run
-    speed = next(t for t in fig.data if t.yaxis == "y2")
+    speed = next(t for t in as_plotly(fig).data if t.yaxis == "y2")
     assert all(v is None for v in speed.y)
 
 
@@ -296,7 +296,7 @@ def test_serving_planner_draws_speed_only_for_batches_that_fit():
         "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
     )
     max_batch = int(stat_values(stats)["Largest batch that fits"].replace(",", ""))
-    speed = next(t for t in fig.data if t.yaxis == "y2")
+    speed = next(t for t in as_plotly(fig).data if t.yaxis == "y2")
     for batch, value in zip(speed.x, speed.y, strict=True):
         assert (value is not None) == (int(batch) <= max_batch)
 

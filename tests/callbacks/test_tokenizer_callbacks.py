@@ -15,6 +15,7 @@ from dash._utils import AttributeDict
 
 from app.core.data import tokenization as tz
 from app.labs import tokenizer_playground as lab
+from tests.helpers import as_plotly
 
 BAD_SIZES = [None, "", "abc", "12.5", "-1", "259", "8001", "1e300", "nan"]
 
@@ -29,6 +30,7 @@ def stat_values(stats) -> dict[str, str]:
 
 
 def is_message_figure(fig) -> bool:
+    fig = as_plotly(fig)
     return len(fig.data) == 0 and len(fig.layout.annotations) == 1
 
 
@@ -144,8 +146,8 @@ def test_unknown_tokenizers_get_a_message(kind):
 # ---- vocabulary: chart and merges -----------------------------------------------------------
 def test_the_chart_draws_every_kind_and_marks_the_learners_tokenizer():
     fig = lab.compression("wordpiece", "1500")
-    assert len(fig.data) == len(tz.KINDS) + 1
-    star = fig.data[-1]
+    assert len(as_plotly(fig).data) == len(tz.KINDS) + 1
+    star = as_plotly(fig).data[-1]
     assert star.x == (1_500,)
     mine = tz.chars_per_token(tz.train_tokenizer("wordpiece", 1_500), tz.default_held_out_text())
     assert star.y[0] == pytest.approx(mine)
