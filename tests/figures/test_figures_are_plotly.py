@@ -71,9 +71,9 @@ def builders():
             title="t",
             highlight="ZeRO 1",
         ),
-        "sunburst": lambda: mixtures.mixture_hierarchy(m, category_shares(m)),
-        "treemap": lambda: mixtures.mixture_hierarchy(m, category_shares(m), kind="treemap"),
-        "category bars": lambda: mixtures.category_bars([m], [category_shares(m)]),
+        "sunburst": lambda: mixtures.mixture_hierarchy(m, category_shares(m.id)),
+        "treemap": lambda: mixtures.mixture_hierarchy(m, category_shares(m.id), kind="treemap"),
+        "category bars": lambda: mixtures.category_bars([m], [category_shares(m.id)]),
         "checklist": lambda: mixtures.checklist_points(["a", "b"], [1, 0.5], [2, 1]),
         "pipeline": lambda: pipeline.pipeline_map(
             [
