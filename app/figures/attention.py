@@ -3,7 +3,6 @@ heatmaps of the causal mask and of position encodings."""
 
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
 
 import numpy as np
@@ -13,14 +12,10 @@ from app.figures.theme import MUTED, PALETTE, PRIMARY, add_marks, figure, hline,
 MAX_DRAWN_HEADS = 32
 
 
+@lru_cache(maxsize=64)
 def heads_figure(n_heads: int, n_kv_heads: int) -> dict:
     """Query heads on top, the key/value heads they read below, one colour per group.
-    (A fresh copy of a cached figure: a caller may change its own.)"""
-    return copy.deepcopy(_heads_figure(n_heads, n_kv_heads))
-
-
-@lru_cache(maxsize=64)
-def _heads_figure(n_heads: int, n_kv_heads: int) -> dict:
+    Built once per pair and shared: callers must not change the returned dict."""
     group = n_heads // n_kv_heads
     shown_q = min(n_heads, MAX_DRAWN_HEADS)
     shown_kv = max(1, -(-shown_q // group))

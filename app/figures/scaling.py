@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from app.core.units import human_count, scientific
 from app.figures.theme import PALETTE, esc, figure, themed
 
@@ -15,22 +17,7 @@ def isoflop_figure(
     traces = []
     mid = len(curves) // 2
     for i, (compute, rows) in enumerate(curves):
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [r[0] for r in rows],
-                "y": [r[2] for r in rows],
-                "customdata": [[human_count(r[0]), human_count(r[1])] for r in rows],
-                "mode": "lines",
-                "name": f"{scientific(compute)} FLOPs",
-                "line": {
-                    "color": PALETTE[0] if i == mid else "#aab4c3",
-                    "width": 3 if i == mid else 1.5,
-                },
-                "hovertemplate": "%{customdata[0]} params, %{customdata[1]} tokens<br>"
-                "predicted loss %{y:.3f}<extra>" + f"{scientific(compute)} FLOPs</extra>",
-            }
-        )
+        traces.append(_curve(compute, tuple(map(tuple, rows)), i == mid))
     for j, p in enumerate(points):
         label = esc(p["label"])
         traces.append(
@@ -58,3 +45,20 @@ def isoflop_figure(
         margin={"b": 110},
     )
     return themed(fig, title="IsoFLOP curves: same compute, different model sizes", height=460)
+
+
+@lru_cache(maxsize=256)
+def _curve(compute: float, rows: tuple, strong: bool) -> dict:
+    """One IsoFLOP curve's trace, built once per budget: changing the GPU, the price or the
+    model does not redraw the curves (callers must not change the returned dict)."""
+    return {
+        "type": "scatter",
+        "x": [r[0] for r in rows],
+        "y": [r[2] for r in rows],
+        "customdata": [[human_count(r[0]), human_count(r[1])] for r in rows],
+        "mode": "lines",
+        "name": f"{scientific(compute)} FLOPs",
+        "line": {"color": PALETTE[0] if strong else "#aab4c3", "width": 3 if strong else 1.5},
+        "hovertemplate": "%{customdata[0]} params, %{customdata[1]} tokens<br>"
+        "predicted loss %{y:.3f}<extra>" + f"{scientific(compute)} FLOPs</extra>",
+    }
