@@ -74,3 +74,22 @@ def is_message_figure(fig) -> bool:
 
 def stat_values(stats) -> dict[str, str]:
     return {s.children[0].children: s.children[1].children for s in stats}
+
+
+def find_ids(tree) -> dict:
+    """id → component, for every component with a string id in a layout tree."""
+    found: dict = {}
+
+    def walk(node):
+        if isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+            return
+        if not hasattr(node, "to_plotly_json"):
+            return
+        if isinstance(getattr(node, "id", None), str):
+            found[node.id] = node
+        walk(getattr(node, "children", None))
+
+    walk(tree)
+    return found

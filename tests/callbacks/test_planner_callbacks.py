@@ -23,7 +23,7 @@ from app.labs import (
     position_maps,
     serving_planner,
 )
-from tests.helpers import as_plotly, error_text, is_message_figure, stat_values
+from tests.helpers import as_plotly, error_text, find_ids, is_message_figure, stat_values
 
 BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
 
@@ -206,8 +206,9 @@ MEMORY_ARGS = [
 
 
 def test_memory_planner_llama_2_7b_zero_1_on_8_gpus_fits():
-    verdict, stats, fig, error = memory_planner.update(*MEMORY_ARGS)
-    assert error is None and "Fits" in str(verdict.children)
+    verdict, stats, fig, error, *invalid = memory_planner.update(*MEMORY_ARGS)
+    assert error is None and "Fits" in str(verdict[0].children) and verdict[1] is None
+    assert invalid == [False] * len(memory_planner.FIELDS)
     assert stat_values(stats)["Optimizer states"] == "10.1 GB"  # 12 B × 6.74e9 / 8
     assert len(as_plotly(fig).data) == 5  # four parts and the totals
 
@@ -226,8 +227,31 @@ def test_memory_planner_llama_2_7b_zero_1_on_8_gpus_fits():
 def test_memory_planner_refuses_bad_layouts(index, raw, message):
     args = list(MEMORY_ARGS)
     args[index] = raw
-    verdict, stats, fig, error = memory_planner.update(*args)
-    assert message in error_text(error) and verdict is None and is_message_figure(fig)
+    verdict, stats, fig, error, *invalid = memory_planner.update(*args)
+    assert message in error_text(error)
+    assert verdict is stats is fig is no_update  # the last good plan stays on the page
+
+
+def test_memory_planner_names_every_bad_field_and_marks_each():
+    args = list(MEMORY_ARGS)
+    args[3], args[5], args[7] = "abc", None, 0  # micro-batch, data and pipeline parallel
+    *_, error, micro, seq, dp, tp, pp = memory_planner.update(*args)
+    text = str(error)
+    assert "Micro-batch" in text and "Data parallel" in text and "Pipeline parallel" in text
+    assert (micro, seq, dp, tp, pp) == (True, False, True, False, True)
+
+
+def test_memory_planner_says_when_the_context_is_past_the_model_s_maximum():
+    args = list(MEMORY_ARGS)
+    args[4] = 8192  # Llama 2 was trained on 4,096-token sequences
+    verdict, *_ = memory_planner.update(*args)
+    assert "beyond Llama 2 7B's maximum context of 4,096 tokens" in str(verdict[1])
+
+
+def test_memory_planner_opens_on_its_defaults_without_a_callback():
+    found = find_ids(memory_planner.layout())
+    assert "Fits" in str(found[f"{memory_planner.LAB}-verdict"].children)
+    assert as_plotly(found[f"{memory_planner.LAB}-chart"].figure).data
 
 
 def test_memory_planner_uses_the_model_from_stage_04():
@@ -238,9 +262,9 @@ def test_memory_planner_uses_the_model_from_stage_04():
     args = list(MEMORY_ARGS)
     args[0], args[-1] = SELECTED, saved
     verdict, *_ = memory_planner.update(*args)
-    assert "Fits" in str(verdict.children)
+    assert "Fits" in str(verdict[0].children)
     args[-1] = {"name": "x", "config": {"n_layers": -3}}
-    *_, error = memory_planner.update(*args)
+    error = memory_planner.update(*args)[3]
     assert "not valid" in error_text(error)
 
 
