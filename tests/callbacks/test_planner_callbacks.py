@@ -297,26 +297,27 @@ def test_finetune_planner_refuses_bad_input(rank, targets, message):
 
 
 def test_serving_planner_llama_2_7b_on_an_a100():
-    verdict, stats, fig, error = serving_planner.update(
+    verdict, stats, fig, error, *invalid = serving_planner.update(
         "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
     )
     values = stat_values(stats)
     assert values["Weights"] == "13.5 GB" and values["KV cache, batch"] == "17.2 GB"
-    assert "Fits" in verdict.children
+    assert "Fits" in verdict[0].children and verdict[1] is None
+    assert invalid == [False] * 4
 
 
 def test_serving_planner_says_why_70b_does_not_fit_one_gpu():
-    verdict, stats, fig, error = serving_planner.update(
+    verdict, stats, fig, *_ = serving_planner.update(
         "llama-2-70b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
     )
-    assert "weights alone" in verdict.children
+    assert "weights alone" in verdict[0].children
     assert stat_values(stats)["Decode speed"] == "—"  # no speed for a setup that cannot run
     speed = next(t for t in as_plotly(fig).data if t.yaxis == "y2")
     assert all(v is None for v in speed.y)
 
 
 def test_serving_planner_draws_speed_only_for_batches_that_fit():
-    verdict, stats, fig, error = serving_planner.update(
+    verdict, stats, fig, *_ = serving_planner.update(
         "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
     )
     max_batch = int(stat_values(stats)["Largest batch that fits"].replace(",", ""))
@@ -327,19 +328,38 @@ def test_serving_planner_draws_speed_only_for_batches_that_fit():
 
 def test_serving_planner_splits_weights_only_over_a_gpu_count_that_divides_the_heads():
     """The memory planner refuses tensor parallel 3 for 32 heads; so does serving."""
-    *_, fig, error = serving_planner.update(
+    _, _, fig, error, gpus, *others = serving_planner.update(
         "llama-2-7b", "bf16", "A100 80GB SXM", 3, 4096, 8, 10, None
     )
     assert "must divide" in error_text(error) and "32 heads" in error_text(error)
-    assert is_message_figure(fig)
+    assert fig is no_update and gpus and not any(others)
 
 
 @pytest.mark.parametrize("raw", BAD_NUMBERS)
 def test_serving_planner_refuses_bad_batches(raw):
-    *_, fig, error = serving_planner.update(
+    _, _, fig, error, *invalid = serving_planner.update(
         "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, raw, 10, None
     )
-    assert "Batch" in error_text(error) and is_message_figure(fig)
+    assert "Batch" in error_text(error) and fig is no_update
+    assert invalid == [False, False, True, False]
+
+
+def test_serving_planner_never_asks_for_a_batch_of_zero():
+    """When not even one sequence fits, it says so instead of 'lower the batch to 0'."""
+    verdict, stats, *_ = serving_planner.update(
+        "llama-2-7b", "bf16", "RTX 4090", 1, 200_000, 8, 10, None
+    )
+    text = str(verdict[0].children)
+    assert "even one sequence of 200,000 tokens" in text and "batch to 0" not in text
+    assert "beyond Llama 2 7B's maximum context of 4,096 tokens" in str(verdict[1])
+
+
+def test_serving_planner_s_memory_axis_is_set_by_the_usable_memory():
+    *_, fig, _, _, _, _, _ = serving_planner.update(
+        "llama-2-7b", "bf16", "A100 80GB SXM", 1, 4096, 8, 10, None
+    )
+    top = as_plotly(fig).layout.yaxis.range[1]
+    assert 72 < top < 72 * 1.4  # 80 GB less 10%: batch 256's 550 GB bar runs off the top
 
 
 def test_eval_noise_verdicts_and_perplexity():
