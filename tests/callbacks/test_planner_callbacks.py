@@ -137,7 +137,7 @@ def compute(**changes):
         a["mfu"],
         a["price"],
         a["selected"],
-    )
+    )[:4]
 
 
 def test_compute_planner_gives_chinchilla_sizes_for_gophers_budget():
@@ -181,7 +181,19 @@ def test_compute_planner_explains_why_the_loss_curve_minimum_is_a_smaller_model(
 )
 def test_compute_planner_refuses_bad_input(changes, field):
     stats, note, fig, error = compute(**changes)
-    assert field in error_text(error) and stats is None and is_message_figure(fig)
+    assert field in error_text(error) and stats is fig is no_update
+
+
+def test_compute_planner_names_every_bad_field_at_once():
+    a = {**COMPUTE_ARGS, "budget": "lots", "mfu": 0, "price": -1}
+    *_, error, budget, shrink, gpus, mfu, price = compute_planner.update(*a.values())
+    assert "Compute budget" in str(error) and "MFU" in str(error) and "Price" in str(error)
+    assert (budget, shrink, gpus, mfu, price) == (True, False, False, True, True)
+
+
+def test_compute_planner_keeps_a_budget_already_in_the_new_unit():
+    """A link that sets both the unit and the budget must not have the budget converted."""
+    assert compute_planner.convert_budget("gpu_hours", 2e6, "H100 SXM", 40) is no_update
 
 
 def test_compute_planner_without_a_saved_model_says_so():
