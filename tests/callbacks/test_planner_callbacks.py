@@ -88,16 +88,30 @@ def test_builder_explains_what_is_wrong_with_a_pasted_config(text, message):
 
 # ---- 04 attention and positions ---------------------------------------------------------
 def test_attention_variants_show_gqa_saving_for_llama_2_70b():
-    heads, chart, stats, error = attention_variants.show("llama-2-70b", 8, 4096, 1, None)
-    assert error is None
+    heads, chart, stats, note, error, *invalid = attention_variants.show(
+        "llama-2-70b", 8, 4096, 1, None
+    )
+    assert error is None and note is None and invalid == [False, False]
     values = stat_values(stats)
+    assert values["Variant"] == "GQA-8"
     assert values["KV cache per token"] == "328 kB"  # 2·80·8·128·2 bytes
     assert values["vs multi-head"] == "8× smaller"
 
 
 def test_attention_variants_refuse_kv_heads_that_do_not_divide():
-    *_, error = attention_variants.show("llama-2-70b", 7, 4096, 1, None)
-    assert "must divide" in error_text(error)
+    heads, *_, error, context, batch = attention_variants.show("llama-2-70b", 7, 4096, 1, None)
+    assert "must divide" in error_text(error) and heads is no_update
+
+
+def test_attention_variants_say_one_query_head_per_kv_head_in_the_singular():
+    *_, stats, _, _, _, _ = attention_variants.show("llama-2-7b", 32, 4096, 1, None)
+    hint = str(stats[0])
+    assert "1 query head per KV head" in hint and "heads per" not in hint
+
+
+def test_attention_variants_name_both_bad_numbers_at_once():
+    *_, error, context, batch = attention_variants.show("llama-2-70b", 8, 0, "x", None)
+    assert "Context" in str(error) and "Batch" in str(error) and context and batch
 
 
 @pytest.mark.parametrize(
