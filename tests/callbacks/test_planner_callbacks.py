@@ -304,9 +304,10 @@ def test_lr_schedule_ends_at_its_floor_and_refuses_long_warmups():
 
 # ---- 06-08 ---------------------------------------------------------------------------------
 def test_finetune_planner_matches_the_facts_on_the_page():
-    stats, fig, error = finetune_planner.update(
+    stats, fig, note, error, *invalid = finetune_planner.update(
         "llama-2-7b", "RTX 4090", 16, 2048, ["q", "k", "v", "o"], None
     )
+    assert error is None and note is None and invalid == [False, False]
     values = stat_values(stats)
     assert values["LoRA: trainable"] == "16.8 million"
     assert values["Full fine-tuning"] == "108 GB" and values["QLoRA"] == "4.28 GB"
@@ -318,8 +319,16 @@ def test_finetune_planner_matches_the_facts_on_the_page():
     [(0, ["q"], "LoRA rank"), (16, [], "at least one"), (16, ["qq"], "from the list")],
 )
 def test_finetune_planner_refuses_bad_input(rank, targets, message):
-    *_, error = finetune_planner.update("llama-2-7b", "RTX 4090", rank, 2048, targets, None)
-    assert message in error_text(error)
+    stats, _, _, error, *_ = finetune_planner.update(
+        "llama-2-7b", "RTX 4090", rank, 2048, targets, None
+    )
+    assert message in error_text(error) and stats is no_update
+
+
+def test_finetune_planner_caps_the_rank_at_the_model_s_width():
+    *_, error, rank, seq = finetune_planner.update("llama-2-7b", "RTX 4090", 5000, 0, ["q"], None)
+    assert "at most Llama 2 7B's width (4,096)" in str(error) and "Sequence length" in str(error)
+    assert rank and seq
 
 
 def test_serving_planner_llama_2_7b_on_an_a100():
