@@ -295,11 +295,21 @@ def test_memory_planner_uses_the_model_from_stage_04():
 
 
 def test_lr_schedule_ends_at_its_floor_and_refuses_long_warmups():
-    fig, stats, why, error = lr_schedule.update("cosine", 3e-4, 1000, 100, 10, 20)
+    fig, stats, why, error, *_ = lr_schedule.update("cosine", 3e-4, 1000, 100, 10, 20)
     assert error is None and stat_values(stats)["Final"] == "3e-05"
-    assert len(as_plotly(fig).data[0].x) == 400  # sampled, not 1,000 points
-    *_, error = lr_schedule.update("cosine", 3e-4, 1000, 5000, 10, 20)
-    assert "Warmup steps" in error_text(error)
+    x = as_plotly(fig).data[0].x
+    assert 200 <= len(x) <= 204 and 99 in x and 100 in x  # sampled, with the warmup's corner
+    fig, _, _, error, *invalid = lr_schedule.update("cosine", 3e-4, 1000, 5000, 10, 20)
+    assert "Warmup steps" in error_text(error) and fig is no_update
+    assert invalid == [False, False, True, False, False]
+
+
+def test_lr_schedule_peak_bounds_are_the_form_s_bounds():
+    """The form and the server once disagreed (0 vs 1e-8); both now read FIELDS."""
+    peak = lr_schedule.FIELDS[0]
+    assert peak.minimum == 1e-8
+    *_, error, bad_peak, _, _, _, _ = lr_schedule.update("cosine", 0, 1000, 100, 10, 20)
+    assert "Peak learning rate: must be at least" in error_text(error) and bad_peak
 
 
 # ---- 06-08 ---------------------------------------------------------------------------------
