@@ -408,14 +408,17 @@ def test_serving_planner_s_memory_axis_is_set_by_the_usable_memory():
 
 
 def test_eval_noise_verdicts_and_perplexity():
-    fig, stats, verdict, error = eval_noise.compare(100, 70, 66)
+    fig, stats, verdict, error, *_ = eval_noise.compare(100, 70, 66)
     assert "could be luck" in verdict.children
-    fig, stats, verdict, error = eval_noise.compare(14042, 70, 66)
+    fig, stats, verdict, error, *_ = eval_noise.compare(14042, 70, 66)
     assert "very likely real" in verdict.children
-    ppl, error = eval_noise.to_perplexity(2.0, 4)
+    ppl, error, *_ = eval_noise.to_perplexity(2.0, 4)
     assert ppl[0].children[1].children == "7.4"
-    *_, error = eval_noise.compare(100, 120, 66)
-    assert "Model A accuracy" in error_text(error)
+    fig, _, _, error, n, a, b = eval_noise.compare(100, 120, -1)
+    assert "Model A accuracy" in str(error) and "Model B accuracy" in str(error)
+    assert fig is no_update and (n, a, b) == (False, True, True)
+    ppl, error, loss, cpt = eval_noise.to_perplexity(2.0, 0)
+    assert "Characters per token" in error_text(error) and ppl is no_update and cpt
 
 
 # ---- 02-03 --------------------------------------------------------------------------------
