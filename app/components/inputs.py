@@ -214,24 +214,34 @@ function() {
     if (url !== window.location.pathname + window.location.search + window.location.hash) {
         window.history.replaceState(window.history.state, "", url);
     }
+    if (cfg.store) {  // the lab's own callback sets the fields from this store
+        const picked = {};
+        cfg.fields.forEach((f, i) => { if (out[i] !== nu) picked[f.id] = out[i]; });
+        return Object.keys(picked).length ? picked : nu;
+    }
     return cfg.model ? out.concat([modelOptions]) : out;
 }
 """
 
 
-def share_settings(lab: str, fields: list[dict], *, model: str | None = None) -> None:
+def share_settings(
+    lab: str, fields: list[dict], *, model: str | None = None, store: str | None = None
+) -> None:
     """Register (once, at import) the clientside callback that keeps lab `lab`'s inputs in
     the URL and the session, and restores them on load. `fields`: dicts from `number_rule`
     and `choice_rule`. `model`: the id of a model picker among them, which also follows the
-    learner's own model from stage 04 (`selected-model`)."""
+    learner's own model from stage 04 (`selected-model`). `store`: instead of setting the
+    fields, put the values to restore ({id: value}) in this dcc.Store, for a lab whose own
+    callback sets its fields (Dash allows one callback per output)."""
     import json
 
     from dash import Input, Output, State, clientside_callback
 
     from app.components.model_picker import SELECTED
 
-    config = {"lab": lab, "fields": fields, "model": model, "sel": SELECTED}
-    outputs = [Output(f["id"], "value") for f in fields]
+    config = {"lab": lab, "fields": fields, "model": model, "sel": SELECTED, "store": store}
+    targets = [(store, "data")] if store else [(f["id"], "value") for f in fields]
+    outputs = [Output(i, prop) for i, prop in targets]
     inputs = [Input(f["id"], "value") for f in fields]
     extra: list[Any] = []
     if model:

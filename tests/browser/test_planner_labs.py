@@ -31,10 +31,32 @@ def test_inconsistent_shapes_get_a_message_not_a_broken_chart(br, app_url):
     br.wait_for_contains_text("#model_builder-total", "billion", timeout=20)
     type_into(br, "#model_builder-n_heads", "7")
     br.wait_for_contains_text("#model_builder-error", "must divide d_model", timeout=10)
-    assert "Fix the input named above" in br.find_element("#model_builder-chart").text
+    assert "6.74 billion" in text_of(br, "#model_builder-total")  # the last count stays
     type_into(br, "#model_builder-n_heads", "32")
     br.wait_for_contains_text("#model_builder-total", "6.74 billion", timeout=10)
     assert br.find_element("#model_builder-error").text == ""
+
+
+def test_a_pasted_config_renames_the_picker_and_flows_to_the_planners(br, app_url):
+    br.driver.get(app_url + "/model-architecture")
+    br.wait_for_contains_text("#model_builder-total", "6.74 billion", timeout=20)
+    click(br, "#model_builder-lab .accordion-button")
+    paste = (
+        '{"_name_or_path": "someone/My-Model-7B", "num_hidden_layers": 30, "hidden_size": 4096,'
+        ' "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336,'
+        ' "vocab_size": 32000, "max_position_embeddings": 32768, "hidden_act": "silu"}'
+    )
+    br.find_element("#model_builder-paste").send_keys(paste)
+    click(br, "#model_builder-paste-apply")
+    wait_until(
+        lambda: (
+            Select(br.find_element("#model_builder-preset")).first_selected_option.text
+            == "Pasted: My-Model-7B"
+        ),
+        timeout=10,
+    )
+    br.driver.get(app_url + "/training")
+    br.wait_for_contains_text("#memory_planner-model", "Your model: My-Model-7B", timeout=20)
 
 
 def test_memory_planner_reacts_to_parallelism(br, app_url):

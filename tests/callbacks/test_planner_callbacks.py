@@ -38,27 +38,34 @@ def builder_values(name="llama-2-7b", **changes):
 
 
 def test_builder_counts_llama_2_7b_and_saves_it_for_later_stages():
-    stats, fig, error, saved = model_builder.analyse(*builder_values())
-    assert error is None and len(as_plotly(fig).data) == 1
+    stats, fig, error, saved, *invalid = model_builder.analyse(*builder_values())
+    assert error is None and len(as_plotly(fig).data) == 1 and not any(invalid)
     assert stat_values(stats)["Parameters"] == "6.74 billion"
     assert stats[0].children[2].children == "6,738,415,616"  # Llama 2 model card
     assert saved["name"] == "Llama 2 7B" and saved["config"]["n_layers"] == 32
 
 
 def test_builder_names_a_changed_model_custom():
-    *_, saved = model_builder.analyse(*builder_values(n_layers=40))
+    saved = model_builder.analyse(*builder_values(n_layers=40))[3]
     assert saved["name"] == "Custom model"
 
 
 @pytest.mark.parametrize("raw", BAD_NUMBERS)
 def test_builder_refuses_bad_widths_with_a_message(raw):
-    stats, fig, error, saved = model_builder.analyse(*builder_values(d_model=raw))
+    stats, fig, error, saved, *invalid = model_builder.analyse(*builder_values(d_model=raw))
     assert "Width d_model" in error_text(error)
-    assert stats is None and is_message_figure(fig) and saved is no_update
+    assert stats is fig is saved is no_update  # the last good count stays
+    assert invalid == [name == "d_model" for name in model_builder.NUMBER_NAMES]
+
+
+def test_builder_names_every_bad_field_at_once():
+    _, _, error, _, *invalid = model_builder.analyse(*builder_values(n_layers=0, vocab_size="x"))
+    assert "Layers" in str(error) and "Vocabulary" in str(error)
+    assert sum(invalid) == 2
 
 
 def test_builder_explains_heads_that_do_not_divide_the_width():
-    *_, error, _ = model_builder.analyse(*builder_values(n_heads=7))
+    error = model_builder.analyse(*builder_values(n_heads=7))[2]
     assert "must divide d_model" in error_text(error)
 
 
@@ -70,6 +77,44 @@ def test_builder_reads_a_pasted_config_json():
     )
     cfg = model_builder.config_from_json(text)  # Mistral 7B's config.json
     assert cfg == get_preset("mistral-7b")
+
+
+MISTRAL_LIKE = (
+    '{"_name_or_path": "someone/My-Model-7B", "model_type": "mistral", "num_hidden_layers": 30,'
+    ' "hidden_size": 4096, "num_attention_heads": 32, "num_key_value_heads": 8,'
+    ' "intermediate_size": 14336, "vocab_size": 32000, "max_position_embeddings": 32768,'
+    ' "rms_norm_eps": 1e-5, "hidden_act": "silu"}'
+)
+
+
+def test_a_pasted_config_switches_the_picker_and_keeps_its_own_name(monkeypatch):
+    """After pasting, the picker no longer says 'Llama 2 7B': it names the pasted model by
+    its config's own `_name_or_path`, and so does everything downstream."""
+    monkeypatch.setattr(
+        model_builder, "ctx", type("C", (), {"triggered_id": "model_builder-paste-apply"})
+    )
+    out = model_builder.update("llama-2-7b", 1, None, *builder_values(), MISTRAL_LIKE, None)
+    n = len(model_builder.FIELDS)
+    fields, (options, choice, pasted, load_error, _, fig, error, saved) = (
+        out[:n],
+        out[n : n + 8],
+    )
+    assert fields[0] == 30 and choice == model_builder.PASTED and load_error is error is None
+    assert {"label": "Pasted: My-Model-7B", "value": model_builder.PASTED} in options
+    assert saved["name"] == "My-Model-7B" and "My-Model-7B" in fig["layout"]["title"]["text"]
+    # a field changed by hand afterwards: the picker says "Custom model"
+    monkeypatch.setattr(
+        model_builder, "ctx", type("C", (), {"triggered_id": "model_builder-n_layers"})
+    )
+    raw = list(fields)
+    raw[0] = 31
+    out = model_builder.update(model_builder.PASTED, 1, None, *raw, MISTRAL_LIKE, pasted)
+    assert out[n + 1] == model_builder.CUSTOM and out[n + 7]["name"] == "Custom model"
+
+
+def test_a_pasted_config_without_a_path_is_named_by_its_model_type():
+    assert model_builder.config_name('{"model_type": "llama"}') == "llama"
+    assert model_builder.config_name("[]") == "Pasted model"
 
 
 @pytest.mark.parametrize(
