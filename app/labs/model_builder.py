@@ -4,6 +4,7 @@ its parameters are and what a token costs. The chosen model is saved for later s
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -322,11 +323,15 @@ def read_config(values: dict[str, Any]) -> ModelConfig:
         raise InputError(str(err), {"shape": str(err)}) from None
 
 
+@lru_cache(maxsize=1)
+def _preset_fields() -> tuple[tuple[str, list[Any]], ...]:
+    """Each preset's label and form values, computed once (the presets never change)."""
+    return tuple((p.label, _field_values(p.config)) for p in list_presets())
+
+
 def matching_preset(cfg: ModelConfig) -> str | None:
-    for p in list_presets():
-        if _field_values(p.config) == _field_values(cfg):
-            return p.label
-    return None
+    values = _field_values(cfg)
+    return next((label for label, v in _preset_fields() if v == values), None)
 
 
 def analyse(*raw, pasted: Any = None):
