@@ -79,7 +79,7 @@ def test_mixture_explorer_refuses_unknown_choices(args, message):
 def budget(**changes):
     args = dict(choice="llama-2-7b", ratio=1, bytes_per_token=4, doc_tokens=525, selected=None)
     args.update(changes)
-    return data_budget.update(**args)  # as Dash calls it: by keyword, all four outputs
+    return data_budget.update(**args)[:4]  # as Dash calls it: by keyword (then the flags)
 
 
 def test_data_budget_keeps_its_four_argument_form():
@@ -110,7 +110,7 @@ def test_the_stage_04_model_is_used_when_one_was_chosen():
     stats, *_ = budget(choice=SELECTED, selected=selected)
     values = stat_values(stats)
     assert values["Parameters"] == "124 million"
-    *_, error, _ = budget(choice=SELECTED, selected=None)
+    _, _, error, _ = budget(choice=SELECTED, selected=None)
     assert "stage 04" in error_text(error)
 
 
@@ -126,7 +126,14 @@ def test_the_stage_04_model_is_used_when_one_was_chosen():
 def test_data_budget_refuses_bad_numbers_with_a_message(field, label, raw):
     stats, fig, error, plans = budget(**{field: raw})
     assert label in error_text(error)
-    assert stats is None and plans is None and is_message_figure(fig)
+    assert stats is plans is fig is no_update  # the last good plan stays
+
+
+def test_data_budget_marks_every_bad_field():
+    args = dict(choice="llama-2-7b", ratio=0, bytes_per_token=4, doc_tokens="x", selected=None)
+    *_, error, _, ratio, size, docs = data_budget.update(**args)
+    assert "Over-train" in str(error) and "Tokens per document" in str(error)
+    assert (ratio, size, docs) == (True, False, True)
 
 
 def test_plan_buttons_set_the_over_train_factor(monkeypatch):

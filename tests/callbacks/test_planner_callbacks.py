@@ -23,7 +23,7 @@ from app.labs import (
     position_maps,
     serving_planner,
 )
-from tests.helpers import as_plotly, error_text, find_ids, is_message_figure, stat_values
+from tests.helpers import as_plotly, error_text, find_ids, stat_values
 
 BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
 
