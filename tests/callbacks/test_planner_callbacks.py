@@ -480,18 +480,21 @@ def test_data_budget_of_llama_2_7b_matches_the_page():
 def test_dedup_explorer_flags_a_one_word_edit_but_not_a_rewrite():
     from app.labs import dedup_explorer as d
 
-    fig, stats, verdict, error = d.compare(d.DOC_A, d.DOC_B, 5, 14, 8)
+    fig, stats, verdict, error, *_ = d.compare(d.DOC_A, d.DOC_B, 5, 14, 8)
     assert "Flagged" in verdict.children and stat_values(stats)["Jaccard similarity"] == "0.77"
     other = "A completely different page about trains, timetables and the price of tickets."
-    fig, stats, verdict, error = d.compare(d.DOC_A, other, 5, 14, 8)
+    fig, stats, verdict, error, *_ = d.compare(d.DOC_A, other, 5, 14, 8)
     assert "Not flagged" in verdict.children
     for args, message in [
         (("", d.DOC_B, 5, 14, 8), "need some text"),
         ((d.DOC_A, d.DOC_B, 0, 14, 8), "Shingle size"),
-        ((d.DOC_A, d.DOC_B, 5, 100, 50), "at most 1,000"),
+        ((d.DOC_A, d.DOC_B, 5, 100, 50), "at most 400"),  # as the cleaning pipeline
     ]:
-        *_, error = d.compare(*args)
-        assert message in error_text(error)
+        fig, _, _, error, *_ = d.compare(*args)
+        assert message in error_text(error) and fig is no_update
+    *_, error, n, bands, rows = d.compare(d.DOC_A, d.DOC_B, 0, 20, 50)
+    assert "Shingle size" in str(error) and "at most 400" in str(error)
+    assert (n, bands, rows) == (True, True, True)
 
 
 def test_switching_the_budget_unit_converts_the_budget_instead_of_refusing_it():
