@@ -99,6 +99,7 @@ def layout():
         "smaller cache to keep while generating, so longer contexts and bigger batches fit.",
         body,
         icon="bi-diagram-2",
+        updates="fields",
     )
 
 

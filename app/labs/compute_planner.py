@@ -170,6 +170,7 @@ def layout():
             ("Kaplan et al. 2020", "https://arxiv.org/abs/2001.08361"),
             ("Besiroglu et al. 2024 (Chinchilla replication)", "https://arxiv.org/abs/2404.10102"),
         ],
+        updates="fields",
     )
 
 

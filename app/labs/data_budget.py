@@ -174,6 +174,7 @@ def layout():
         body,
         icon="bi-database-check",
         sources=[(d.name, d.source_url) for d in list_datasets()] + [LLAMA3_SOURCE],
+        updates="fields",
     )
 
 

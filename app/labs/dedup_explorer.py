@@ -113,6 +113,7 @@ def layout():
         "whole sentence, and watch the similarity and the verdict.",
         body,
         icon="bi-intersect",
+        updates="fields",
     )
 
 

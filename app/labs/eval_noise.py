@@ -98,6 +98,7 @@ def layout():
         "models' scores and see whether the gap is real or could be luck.",
         body,
         icon="bi-bar-chart-steps",
+        updates="fields",
     )
 
 

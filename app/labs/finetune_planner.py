@@ -105,6 +105,7 @@ def layout():
             ("LoRA paper", "https://arxiv.org/abs/2106.09685"),
             ("QLoRA paper", "https://arxiv.org/abs/2305.14314"),
         ],
+        updates="fields",
     )
 
 

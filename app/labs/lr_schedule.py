@@ -95,6 +95,7 @@ def layout():
         "with a decay, which lets the loss settle lower.",
         body,
         icon="bi-graph-down",
+        updates="fields",
     )
 
 

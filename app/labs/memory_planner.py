@@ -179,6 +179,7 @@ def layout():
             ("ZeRO paper", "https://arxiv.org/abs/1910.02054"),
             ("Korthikanti et al. 2022", "https://arxiv.org/abs/2205.05198"),
         ],
+        updates="fields",
     )
 
 

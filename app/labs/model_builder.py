@@ -186,6 +186,7 @@ def layout():
             ("GPT-2 model card", "https://huggingface.co/openai-community/gpt2"),
             ("Llama 2 paper", "https://arxiv.org/abs/2307.09288"),
         ],
+        updates="fields",
     )
 
 

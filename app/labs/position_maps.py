@@ -111,6 +111,7 @@ def layout():
         "gets its own fingerprint.",
         body,
         icon="bi-grid-3x3",
+        updates="fields",
     )
 
 

@@ -97,6 +97,7 @@ def layout():
             ("Pope et al. 2022", "https://arxiv.org/abs/2211.05102"),
             ("vLLM / PagedAttention", "https://arxiv.org/abs/2309.06180"),
         ],
+        updates="fields",
     )
 
 
