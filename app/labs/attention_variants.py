@@ -94,7 +94,7 @@ def layout():
     )
     return lab_card(
         LAB,
-        "Attention variants and the KV cache",
+        "Share key/value heads: MHA, GQA, MQA",
         "Choose how many key/value heads the query heads share. Fewer KV heads means a "
         "smaller cache to keep while generating, so longer contexts and bigger batches fit.",
         body,

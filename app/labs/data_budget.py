@@ -167,7 +167,7 @@ def layout():
     )
     return lab_card(
         LAB,
-        "How much text does your model need?",
+        "Tokens, documents and bytes to train on",
         "Pick a model (yours from stage 04 is chosen when you have built one) and how far past "
         "compute-optimal to train it. See the tokens, documents and bytes of clean text that "
         "takes, next to the largest open datasets.",

@@ -93,7 +93,7 @@ def layout():
     )
     return lab_card(
         LAB,
-        "How much can you trust a score?",
+        "Error bars for benchmark scores",
         "A benchmark is a sample of questions, so every score has a margin of error. Type two "
         "models' scores and see whether the gap is real or could be luck.",
         body,

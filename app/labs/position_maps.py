@@ -105,7 +105,7 @@ def layout():
     )
     return lab_card(
         LAB,
-        "See the mask and the positions",
+        "Draw the causal mask and the position encodings",
         "Left: who may look at whom. Right: the pattern each position adds. Early dimensions "
         "change fast from one position to the next, later ones slowly, so every position "
         "gets its own fingerprint.",
