@@ -219,7 +219,8 @@ function() {
         cfg.fields.forEach((f, i) => { if (out[i] !== nu) picked[f.id] = out[i]; });
         return Object.keys(picked).length ? picked : nu;
     }
-    return cfg.model ? out.concat([modelOptions]) : out;
+    const result = cfg.model ? out.concat([modelOptions]) : out;
+    return result.length === 1 ? result[0] : result;  // one output: its value, not a list
 }
 """
 
