@@ -100,6 +100,7 @@ def layout():
                 spellCheck=False,
             ),
             html.Div(count_text, id=f"{LAB}-count", className="form-text small mb-2"),
+            dcc.Store(id=f"{LAB}-restore"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -451,4 +452,20 @@ share_settings(
             "dflt": DEFAULT_VOCAB_SIZE,
         },
     ],
+    # through a store: the chart's first drawing waits on nothing (Dash drops the first call
+    # of a callback whose inputs another first call left unchanged)
+    store=f"{LAB}-restore",
 )
+
+
+@callback(
+    Output(f"{LAB}-kind", "value"),
+    Output(f"{LAB}-vocab", "value"),
+    Input(f"{LAB}-restore", "data"),
+    prevent_initial_call=True,
+)
+def restore(values):
+    """A link's or the session's settings (the browser checked them against the range)."""
+    if not isinstance(values, dict):
+        return no_update, no_update
+    return values.get(f"{LAB}-kind", no_update), values.get(f"{LAB}-vocab", no_update)
