@@ -7,6 +7,8 @@ exception, never a blank figure. Good input must show the numbers the core compu
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from dash import no_update
 
@@ -517,3 +519,41 @@ def test_a_tiny_budget_on_a_big_model_still_reads_in_real_numbers():
     tokens_hint = next(s for s in stats if s.children[0].children == "Training tokens")
     assert "0.00" in tokens_hint.children[2].children  # 0.00208 tokens per parameter, not 0
     assert "only 0.0" in " ".join(note) and "0.00×" not in " ".join(note)
+
+
+# ---- fields described once -------------------------------------------------------------------
+SPEC_LABS = [
+    memory_planner,
+    serving_planner,
+    finetune_planner,
+    attention_variants,
+    lr_schedule,
+    eval_noise,
+]
+
+
+@pytest.mark.parametrize("lab", SPEC_LABS, ids=lambda m: m.LAB)
+def test_every_number_field_states_the_range_its_parser_enforces(lab):
+    """One table per lab: the box's label, default and stated range come from the same
+    NumberSpec that parses it, so the form and the server cannot drift apart again."""
+    from app.validation import range_text
+
+    page = str(lab.layout())
+    found = find_ids(lab.layout())
+    for spec in getattr(lab, "FIELDS", ()) + getattr(lab, "PPL_FIELDS", ()):
+        box = found[f"{lab.LAB}-{spec.name}"]
+        assert box.value == spec.default
+        assert range_text(spec.minimum, spec.maximum, integer=spec.integer, unit=spec.unit) in page
+        with pytest.raises(model_builder.InputError, match=re.escape(spec.label)):
+            spec.parse(spec.maximum * 10 + 1 if spec.maximum else -1)
+
+
+def test_messages_for_several_fields_are_listed_together():
+    from app.components.inputs import field_errors
+
+    alert = field_errors({"a": "A: must be at least 1.", "b": "B: please enter a number."})
+    assert [li.children for li in alert.children[2].children] == [
+        "A: must be at least 1.",
+        "B: please enter a number.",
+    ]
+    assert field_errors({}) is None
