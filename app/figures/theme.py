@@ -79,10 +79,19 @@ def figure(data: list[dict] | None = None, **layout: Any) -> dict:
     return {"data": list(data or []), "layout": layout}
 
 
-def themed(fig: dict, *, title: str | None = None, height: int = 360) -> dict:
+def themed(fig, *, title: str | None = None, height: int = 360):
     """Merge the app theme under `fig`'s layout (its own keys win), set the height and
     optionally a title (plain text, escaped here). Extra y/x axes (yaxis2, ...) get the
-    theme's axis colours too. Returns `fig`."""
+    theme's axis colours too. Returns `fig`.
+
+    A `go.Figure` (older builders) is still accepted: it gets the registered "ogelo"
+    template, as before. New figures should be dicts."""
+    if not isinstance(fig, dict):
+        register_template()
+        fig.update_layout(template="ogelo", height=height)
+        if title is not None:
+            fig.update_layout(title_text=esc(title))
+        return fig
     layout = fig.setdefault("layout", {})
     for key in list(layout):
         if key[:5] in ("xaxis", "yaxis") and key[5:].isdigit():
@@ -93,6 +102,16 @@ def themed(fig: dict, *, title: str | None = None, height: int = 360) -> dict:
         layout["title"] = merged(layout.get("title", {}), {"text": esc(title)})
     fig["layout"] = layout
     return fig
+
+
+def register_template() -> None:
+    """Register THEME as plotly's "ogelo" template, once, for code that builds go.Figure
+    or reads pio.templates["ogelo"] (app.figures.plain). Dict figures do not need it."""
+    if "ogelo" in pio.templates:
+        return
+    import plotly.graph_objects as go
+
+    pio.templates["ogelo"] = go.layout.Template(layout=THEME)
 
 
 def message_figure(message: str, *, height: int = 300) -> dict:
@@ -202,9 +221,17 @@ def vband(x0: float, x1: float, color: str, opacity: float, label: str = "") -> 
     return shape, note
 
 
-def add_marks(fig: dict, *marks: dict) -> dict:
-    """Add shapes and annotations (dicts from `hline`/`vband`) to `fig`'s layout."""
+def add_marks(fig, *marks: dict):
+    """Add shapes and annotations (dicts from `hline`/`vband`) to `fig`'s layout (a dict, or
+    a go.Figure from older builders)."""
+    shapes = [m for m in marks if "type" in m]
+    notes = [m for m in marks if "text" in m]
+    if not isinstance(fig, dict):
+        fig.update_layout(
+            shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes]
+        )
+        return fig
     layout = fig.setdefault("layout", {})
-    layout["shapes"] = [*layout.get("shapes", []), *(m for m in marks if "type" in m)]
-    layout["annotations"] = [*layout.get("annotations", []), *(m for m in marks if "text" in m)]
+    layout["shapes"] = [*layout.get("shapes", []), *shapes]
+    layout["annotations"] = [*layout.get("annotations", []), *notes]
     return fig
