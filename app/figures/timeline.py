@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
-from app.figures.theme import PALETTE, add_marks, hline, themed
+from app.figures.theme import PALETTE, add_marks, figure, hline, themed
 
 METRICS = {
     "params": ("Parameters", "parameters"),
@@ -36,7 +34,7 @@ def label_positions(rows: list[dict], metric: str) -> dict[str, str]:
     return positions
 
 
-def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
+def timeline_figure(rows: list[dict], metric: str) -> dict:
     """One marker per model at (year, metric) on a log axis, coloured by organisation.
 
     `rows` carry model, organization, year, params, training_tokens, tokens_per_param, source.
@@ -44,11 +42,12 @@ def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
     title, unit = METRICS[metric]
     positions = label_positions(rows, metric)
     orgs = sorted({r["organization"] for r in rows})
-    fig = go.Figure()
+    traces = []
     for i, org in enumerate(orgs):
         group = [r for r in rows if r["organization"] == org]
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[r["year"] + r["offset"] for r in group],
                 y=[r[metric] for r in group],
                 mode="markers+text",
@@ -79,22 +78,23 @@ def timeline_figure(rows: list[dict], metric: str) -> go.Figure:
                 ),
             )
         )
-    fig.update_yaxes(type="log", dtick=1, title_text=f"{title} (log scale)")
     years = [r["year"] for r in rows]
-    # each year spans [year, year + 1): room on the right for the last year's labels
-    fig.update_xaxes(
-        title_text="Year published",
-        tickvals=sorted(set(years)),
-        range=[min(years) - 0.1, max(years) + 1.25],
+    # each year spans [year, year + 1): room on the right for the last year's labels.
+    # The legend below the plot: on a phone seven organisations wrap into several rows,
+    # which above the plot would cover the title.
+    fig = figure(
+        traces,
+        yaxis={"type": "log", "dtick": 1, "title": {"text": f"{title} (log scale)"}},
+        xaxis={
+            "title": {"text": "Year published"},
+            "tickvals": sorted(set(years)),
+            "range": [min(years) - 0.1, max(years) + 1.25],
+        },
+        legend={"title": {"text": ""}, "orientation": "h", "y": -0.22, "yanchor": "top"},
+        margin={"t": 50, "b": 120},
     )
     if metric == "tokens_per_param":
         # Hoffmann et al. 2022: about 20 tokens per parameter is compute-optimal.
         label = "≈20 tokens/parameter: compute-optimal (Chinchilla)"
         add_marks(fig, *hline(20, label, "#198754", log=True))
-    # the legend below the plot: on a phone seven organisations wrap into several rows,
-    # which above the plot would cover the title
-    fig.update_layout(
-        legend=dict(title_text="", orientation="h", y=-0.22, yanchor="top"),
-        margin=dict(t=50, b=120),
-    )
     return themed(fig, title=f"{title} of landmark models, by year", height=460)
