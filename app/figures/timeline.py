@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from app.figures.theme import PALETTE, add_marks, figure, hline, themed
+from app.figures.theme import PALETTE, add_marks, esc, figure, hline, themed
 
 METRICS = {
     "params": ("Parameters", "parameters"),
     "training_tokens": ("Training tokens", "tokens"),
-    "tokens_per_param": ("Training tokens per parameter", "tokens per parameter"),
+    "tokens_per_param": ("Training tokens per active parameter", "tokens per active parameter"),
 }
 
 
@@ -34,6 +34,13 @@ def label_positions(rows: list[dict], metric: str) -> dict[str, str]:
     return positions
 
 
+def _parameters(row: dict) -> str:
+    """'671 billion total, 37 billion active' for a mixture of experts; else the count."""
+    if row.get("is_moe"):
+        return f"{_human(row['params'])} total, {_human(row['active_params'])} active"
+    return _human(row["params"])
+
+
 def timeline_figure(rows: list[dict], metric: str) -> dict:
     """One marker per model at (year, metric) on a log axis, coloured by organisation.
 
@@ -57,15 +64,19 @@ def timeline_figure(rows: list[dict], metric: str) -> dict:
                 cliponaxis=False,  # a name near the edge is drawn whole
                 textfont=dict(size=11),
                 marker=dict(
-                    size=11, color=PALETTE[i % len(PALETTE)], line=dict(width=1, color="#fff")
+                    size=11,
+                    color=PALETTE[i % len(PALETTE)],
+                    line=dict(width=1, color="#fff"),
+                    # a mixture of experts is a diamond: each token meets only part of it
+                    symbol=["diamond" if r.get("is_moe") else "circle" for r in group],
                 ),
                 customdata=[
                     [
                         r["year"],
-                        _human(r["params"]),
+                        _parameters(r),
                         _human(r["training_tokens"]),
                         f"{r['tokens_per_param']:.1f}",
-                        r["source"],
+                        esc(r["source"]),
                     ]
                     for r in group
                 ],
@@ -73,7 +84,7 @@ def timeline_figure(rows: list[dict], metric: str) -> dict:
                     "<b>%{text}</b> (%{customdata[0]})<br>"
                     "parameters: %{customdata[1]}<br>"
                     "training tokens: %{customdata[2]}<br>"
-                    "tokens per parameter: %{customdata[3]}<br>"
+                    "tokens per active parameter: %{customdata[3]}<br>"
                     "<i>%{customdata[4]}</i><extra></extra>"
                 ),
             )

@@ -39,7 +39,15 @@ CUSTOM = "__custom__"  # ... and for a model changed by hand
 NUMBERS = (
     NumberSpec("n_layers", "Layers", None, 1, 1_000, True),
     NumberSpec("d_model", "Width d_model", None, 1, 1_000_000, True),
-    NumberSpec("n_heads", "Attention heads", None, 1, 10_000, True, help="Must divide d_model."),
+    NumberSpec(
+        "n_heads",
+        "Attention heads",
+        None,
+        1,
+        10_000,
+        True,
+        help="Usually divides d_model (head size can be set on its own).",
+    ),
     NumberSpec(
         "n_kv_heads", "KV heads", None, 1, 10_000, True, help="= heads: MHA; 1: MQA; between: GQA."
     ),

@@ -90,7 +90,8 @@ def layout():
         "Serving planner",
         "Plan how to serve a model: the memory its weights and KV cache take, the largest "
         "batch that fits, and the fastest it could generate. Each new token must read all "
-        "the weights from memory, so memory bandwidth, not compute, sets the speed.",
+        "the weights from memory, so at small batch sizes memory bandwidth, not compute, "
+        "sets the speed.",
         body,
         icon="bi-hdd-rack",
         sources=[
