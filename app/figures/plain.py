@@ -12,8 +12,9 @@ from app.figures.theme import MUTED, PALETTE, PRIMARY  # noqa: F401  (re-exporte
 def _template() -> dict:
     import plotly.io as pio
 
-    import app.figures.theme  # noqa: F401  registers the "ogelo" template
+    from app.figures.theme import register_template
 
+    register_template()
     return pio.templates["ogelo"].to_plotly_json()
 
 

@@ -8,6 +8,7 @@ from dash import Input, Output, callback, dcc, html
 
 from app.config import TITLE
 from app.content import get_content
+from app.core.text import heading_anchor
 
 dash.register_page(
     __name__, path="/glossary", title=f"Glossary · {TITLE}", name="Glossary", order=99
@@ -18,7 +19,7 @@ MAX_QUERY_CHARS = 100
 
 def matching_entries(query: str | None) -> list:
     """Entries whose term or definition contains every word of `query` (case-insensitive)."""
-    words = (query or "")[:MAX_QUERY_CHARS].lower().split()
+    words = (query if isinstance(query, str) else "")[:MAX_QUERY_CHARS].lower().split()
     return [
         e
         for e in get_content().glossary
@@ -30,7 +31,7 @@ def entry_view(entry) -> html.Div:
     stage = get_content().stage(entry.stage)
     return html.Div(
         [
-            html.Dt(entry.term, className="glossary-term"),
+            html.Dt(entry.term, className="glossary-term", id=heading_anchor(entry.term)),
             html.Dd(
                 [
                     entry.definition,

@@ -18,7 +18,11 @@ from app.services.tinygpt import training as training_job
 from app.services.tinygpt.training import DEFAULTS, parse_settings, run_record, run_training
 from app.state.runs import CURVE_POINTS, sanitize_runs
 from app.validation import InputError
+<<<<<<< HEAD
 from tests.helpers import error_text, isolated_jobs
+=======
+from tests.helpers import as_plotly, error_text
+>>>>>>> main
 
 FIELDS = live_training.FIELDS
 
@@ -121,7 +125,11 @@ def test_a_short_run_shows_progress_keeps_a_record_and_its_model(store):
     out = live_training.poll(1, job, LEARNER, "")
     value, label, figure, live, result, record, note = out[:7]
     assert value == 100 and label == "step 12 / 12"
+<<<<<<< HEAD
     assert [t["name"] for t in figure["data"]][:2] == ["training loss", "validation loss"]
+=======
+    assert [t.name for t in as_plotly(figure).data] == ["training loss", "validation loss"]
+>>>>>>> main
     assert record["val_step"][-1] == 12
     assert out[7:] == (False, False, False, True, True)  # controls back, cancel off, no poll
     runs = live_training.keep_run(record, "tampered")
@@ -209,7 +217,7 @@ def test_the_time_limit_stops_a_run_and_its_last_point_uses_the_fixed_batches(st
 def test_a_tampered_runs_store_is_repaired_not_fatal(stored):
     assert sanitize_runs(stored) == []
     figure = live_training.show_runs(stored)
-    assert len(figure.layout.annotations) == 1  # "Your finished runs appear here"
+    assert len(as_plotly(figure).layout.annotations) == 1  # "Your finished runs appear here"
 
 
 def test_valid_runs_survive_repair_and_only_the_newest_eight_are_kept():
