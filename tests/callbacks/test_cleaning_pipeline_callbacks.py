@@ -10,11 +10,7 @@ from dash import html, no_update
 
 from app.labs import cleaning_pipeline as lab
 from app.services.jobs import JobsBusy
-<<<<<<< HEAD
-from tests.helpers import isolated_jobs
-=======
-from tests.helpers import as_plotly
->>>>>>> main
+from tests.helpers import as_plotly, isolated_jobs
 
 DEFAULTS = dict(
     steps=list(lab.TOGGLES),
@@ -158,7 +154,6 @@ def test_cancelling_brings_back_the_last_finished_funnel(monkeypatch):
     from app.services import jobs
 
     funnel = run(min_words=60)[5]
-<<<<<<< HEAD
     monkeypatch.setattr(jobs, "launch_local", lambda *a: None)
     form = [{**DEFAULTS, "min_words": 61}[name] for name in lab.FORM]
     job, *_ = lab.start(1, LEARNER, *form)
@@ -166,17 +161,10 @@ def test_cancelling_brings_back_the_last_finished_funnel(monkeypatch):
     jobs.execute("cleaning", job["id"], {"form": form, "learner": LEARNER})
     out = lab.poll(1, job, LEARNER, "40% · 1.0 s", funnel)
     figure, stats, note = out[2], out[4], out[9]
-    assert len(figure.data[0].y) == 7 and figure.data[0].text[-1] == f"{funnel[-1][1]:,}"
+    fig = as_plotly(figure)
+    assert len(fig.data[0].y) == 7 and fig.data[0].text[-1] == f"{funnel[-1][1]:,}"
     assert out[1] == "cancelled at 40%"
     assert stats is no_update  # the last finished run's numbers stay
-=======
-    figure, percent, label, note = lab.after_cancel(1, funnel)
-    assert (
-        len(as_plotly(figure).data[0].y) == 7
-        and as_plotly(figure).data[0].text[-1] == f"{funnel[-1][1]:,}"
-    )
-    assert percent == 0 and label == ""
->>>>>>> main
     assert "Cancelled" in texts(note)
 
 

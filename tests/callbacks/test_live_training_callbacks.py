@@ -18,11 +18,7 @@ from app.services.tinygpt import training as training_job
 from app.services.tinygpt.training import DEFAULTS, parse_settings, run_record, run_training
 from app.state.runs import CURVE_POINTS, sanitize_runs
 from app.validation import InputError
-<<<<<<< HEAD
-from tests.helpers import error_text, isolated_jobs
-=======
-from tests.helpers import as_plotly, error_text
->>>>>>> main
+from tests.helpers import as_plotly, error_text, isolated_jobs
 
 FIELDS = live_training.FIELDS
 
@@ -125,11 +121,7 @@ def test_a_short_run_shows_progress_keeps_a_record_and_its_model(store):
     out = live_training.poll(1, job, LEARNER, "")
     value, label, figure, live, result, record, note = out[:7]
     assert value == 100 and label == "step 12 / 12"
-<<<<<<< HEAD
     assert [t["name"] for t in figure["data"]][:2] == ["training loss", "validation loss"]
-=======
-    assert [t.name for t in as_plotly(figure).data] == ["training loss", "validation loss"]
->>>>>>> main
     assert record["val_step"][-1] == 12
     assert out[7:] == (False, False, False, True, True)  # controls back, cancel off, no poll
     runs = live_training.keep_run(record, "tampered")

@@ -15,11 +15,7 @@ from app.labs import tiny_finetune
 from app.services.tinygpt import finetuning as finetune_job
 from app.services.tinygpt.finetuning import DEFAULTS, parse_settings, run_finetune
 from app.validation import InputError
-<<<<<<< HEAD
 from tests.helpers import error_text, isolated_jobs
-=======
-from tests.helpers import as_plotly, error_text
->>>>>>> main
 
 FIELDS = tiny_finetune.FIELDS
 LEARNER = "learner-test-0001"
@@ -140,11 +136,7 @@ def test_a_short_lora_run_reports_progress_then_losses_and_answers(store):
     job, *_ = tiny_finetune.start(1, LEARNER, *form(steps=12))
     value, label, figure, live, result, note, *flags = tiny_finetune.poll(1, job, LEARNER, "")
     assert value == 100 and label == "step 12 / 12"
-<<<<<<< HEAD
     names = [t["name"] for t in figure["data"]]
-=======
-    names = [t.name for t in as_plotly(figure).data]
->>>>>>> main
     assert names[:3] == [
         "training answers (each batch)",
         "unseen answers (held out)",
