@@ -40,16 +40,17 @@ from app.validation import InputError
 log = logging.getLogger(__name__)
 POLL_MS = 500
 
-# A random id per browser, made once and kept in local storage (no cookie, no account).
+# A random id per browser, made once and kept in local storage as JSON (no cookie, no
+# account; JSON because assets/store-guard.js resets any stored value that is not JSON).
 LEARNER_JS = """
 function(_id) {
     var key = "ogelo-learner-id", v = null;
-    try { v = window.localStorage.getItem(key); } catch (e) {}
-    if (!v || !/^[0-9a-z_-]{8,40}$/.test(v)) {
+    try { v = JSON.parse(window.localStorage.getItem(key)); } catch (e) {}
+    if (typeof v !== "string" || !/^[0-9a-z_-]{8,40}$/.test(v)) {
         var a = new Uint8Array(16);
         window.crypto.getRandomValues(a);
         v = Array.from(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-        try { window.localStorage.setItem(key, v); } catch (e) {}
+        try { window.localStorage.setItem(key, JSON.stringify(v)); } catch (e) {}
     }
     return v;
 }

@@ -1,4 +1,4 @@
-"""The learner id: a random id made in the browser (local storage key `ogelo-learner-id`,
+"""The learner id: a random id made in the browser (local storage key `ogelo-learner-id`, stored as JSON,
 see `app.components.job_controls.LEARNER_JS`) that names whose jobs and models these are.
 It is untrusted input: `sanitize()` keeps 8–40 of [0-9a-z-_] (lowercased), else None."""
 
