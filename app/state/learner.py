@@ -1,6 +1,7 @@
-"""The learner id: a random id made in the browser (local storage key `ogelo-learner-id`, stored as JSON,
-see `app.components.job_controls.LEARNER_JS`) that names whose jobs and models these are.
-It is untrusted input: `sanitize()` keeps 8–40 of [0-9a-z-_] (lowercased), else None."""
+"""The learner id: a random id made in the browser (local storage key `ogelo-learner-id`,
+kept as JSON; see `app.components.job_controls.LEARNER_JS`) that names whose jobs and
+models these are. It is untrusted input: `sanitize()` keeps 8–40 of [0-9a-z-_]
+(lowercased), else None."""
 
 from __future__ import annotations
 
