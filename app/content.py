@@ -24,6 +24,21 @@ LAB_LINE = re.compile(r"^\{\{lab:([a-z0-9_]+)\}\}$")
 FACT_REF = re.compile(r"\{\{fact:([a-z0-9_]+)\}\}")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 QUIZ_LINK = re.compile(r"^/[a-z0-9-]+#[a-z0-9-]+$")
+STAGE_ORDERS = range(1, 9)
+# "Beyond the pipeline": each topic's number and route. A topic page exists exactly when
+# its file content/topics/NN-slug.md does; progress keeps all ten (app.state.progress).
+TOPIC_SLUGS = {
+    9: "prompt-engineering",
+    10: "in-context-learning",
+    11: "embeddings",
+    12: "rag",
+    13: "agents",
+    14: "data-engineering",
+    15: "model-selection",
+    16: "rlhf",
+    17: "explainability",
+    18: "bias",
+}
 
 
 class ContentError(ValueError):
@@ -92,6 +107,16 @@ class Stage:
     sections: tuple[Section, ...]
     word_count: int
     quiz: tuple[QuizQuestion, ...] = ()
+    track: str = "pipeline"  # or "beyond": a topic of "Beyond the pipeline"
+
+    @property
+    def is_topic(self) -> bool:
+        return self.track == "beyond"
+
+    @property
+    def kind(self) -> str:
+        """What a learner calls this page: 'stage' or 'topic'."""
+        return "topic" if self.is_topic else "stage"
 
     @property
     def path(self) -> str:
@@ -124,20 +149,40 @@ class GlossaryEntry:
 
 @dataclass(frozen=True)
 class Content:
-    stages: tuple[Stage, ...]
+    stages: tuple[Stage, ...]  # the pipeline, 01-08
     glossary: tuple[GlossaryEntry, ...]
     landmark_models: tuple[dict, ...]
     model_journeys: tuple[dict, ...] = ()
+    topics: tuple[Stage, ...] = ()  # "Beyond the pipeline": the topics that ship, by number
 
     @property
     def slugs(self) -> list[str]:
+        """The pipeline stages' slugs, in order."""
         return [s.slug for s in self.stages]
 
+    @property
+    def topic_slugs(self) -> list[str]:
+        return [t.slug for t in self.topics]
+
+    @property
+    def pages(self) -> tuple[Stage, ...]:
+        """Every content page: the stages, then the topics."""
+        return self.stages + self.topics
+
+    @property
+    def page_slugs(self) -> list[str]:
+        return [p.slug for p in self.pages]
+
     def stage(self, slug: str) -> Stage:
-        for s in self.stages:
+        """The stage or topic page with this slug."""
+        for s in self.pages:
             if s.slug == slug:
                 return s
         raise KeyError(slug)
+
+    def track_of(self, page: Stage) -> tuple[Stage, ...]:
+        """The pages of `page`'s own track, in order (for previous/next links)."""
+        return self.topics if page.is_topic else self.stages
 
 
 # ---- small validators: each names the file and the field --------------------------------
@@ -226,7 +271,9 @@ def _words(*texts: str) -> int:
     return sum(len(re.findall(r"[A-Za-z0-9']+", t)) for t in texts)
 
 
-def load_stage(path: Path) -> Stage:
+def load_stage(path: Path, track: str = "pipeline") -> Stage:
+    """A stage (track "pipeline", order 1..8) or a topic (track "beyond", order 9..18,
+    with the slug `TOPIC_SLUGS` gives its number): same front matter, same body rules."""
     where = _rel(path)
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), where)
     fm = f"{where}: front matter"
@@ -234,7 +281,13 @@ def load_stage(path: Path) -> Stage:
     if not SLUG.match(slug):
         raise ContentError(f"{fm}: field 'slug' must be lowercase words joined by '-'")
     order = _need(meta, "order", int, fm)
-    if not 1 <= order <= 8:
+    if track == "beyond":
+        if TOPIC_SLUGS.get(order) != slug:
+            raise ContentError(
+                f"{fm}: topic {order} must have the slug "
+                f"'{TOPIC_SLUGS.get(order, 'unknown')}' (orders 9..18; see TOPIC_SLUGS)"
+            )
+    elif order not in STAGE_ORDERS:
         raise ContentError(f"{fm}: field 'order' must be 1..8")
     concepts = []
     for i, c in enumerate(_need(meta, "key_concepts", list, fm)):
@@ -270,6 +323,7 @@ def load_stage(path: Path) -> Stage:
         intro=intro,
         sections=sections,
         word_count=_words(body, ex_body, *pitfalls, *(c.meaning for c in concepts)),
+        track=track,
     )
 
 
@@ -342,7 +396,7 @@ def load_glossary(path: Path, slugs: set[str]) -> tuple[GlossaryEntry, ...]:
             raise ContentError(f"{w}: must be a mapping")
         stage = _need(e, "stage", str, w)
         if stage not in slugs:
-            raise ContentError(f"{w}: field 'stage' names unknown stage '{stage}'")
+            raise ContentError(f"{w}: field 'stage' names unknown stage or topic '{stage}'")
         out.append(GlossaryEntry(_need(e, "term", str, w), _need(e, "definition", str, w), stage))
     return tuple(sorted(out, key=lambda e: e.term.lower()))
 
@@ -429,7 +483,8 @@ def load_model_journeys(path: Path) -> tuple[dict, ...]:
 
 
 def lab_exists(name: str) -> bool:
-    """Whether `app/labs/NAME.py` exists (checked without importing Dash)."""
+    """Whether lab `app/labs/NAME` (a module or a package) exists, checked without
+    importing Dash."""
     return importlib.util.find_spec(f"app.labs.{name}") is not None
 
 
@@ -452,19 +507,26 @@ def load_content(root: Path | None = None) -> Content:
     slugs = [s.slug for s in stages]
     if len(set(slugs)) != len(slugs):
         raise ContentError(f"{_rel(root / 'stages')}: two stages share a slug")
+    topics = [load_stage(p, "beyond") for p in sorted((root / "topics").glob("*.md"))]
+    topic_slugs = [t.slug for t in topics]
+    if len(set(topic_slugs)) != len(topic_slugs):
+        raise ContentError(f"{_rel(root / 'topics')}: two topic files share a slug")
     quizzes = root / "quizzes"
-    with_quiz = []
-    for s in sorted(stages, key=lambda s: s.order):
-        qpath = quizzes / f"{s.slug}.yaml"
-        quiz = load_quiz(qpath) if qpath.exists() else ()
-        with_quiz.append(_replace(s, quiz=quiz))
+
+    def with_quiz(pages):
+        out = []
+        for page in sorted(pages, key=lambda s: s.order):
+            qpath = quizzes / f"{page.slug}.yaml"
+            out.append(_replace(page, quiz=load_quiz(qpath) if qpath.exists() else ()))
+        return tuple(out)
+
     gpath = root / "glossary.yaml"
-    glossary = load_glossary(gpath, set(slugs)) if gpath.exists() else ()
+    glossary = load_glossary(gpath, set(slugs) | set(topic_slugs)) if gpath.exists() else ()
     tpath = root / "tables" / "landmark_models.csv"
     landmarks = load_landmark_models(tpath) if tpath.exists() else ()
     jpath = root / "tables" / "model_journeys.yaml"
     journeys = load_model_journeys(jpath) if jpath.exists() else ()
-    return Content(tuple(with_quiz), glossary, landmarks, journeys)
+    return Content(with_quiz(stages), glossary, landmarks, journeys, with_quiz(topics))
 
 
 def _replace(stage: Stage, **changes: Any) -> Stage:

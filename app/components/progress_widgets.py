@@ -29,8 +29,13 @@ def status_badge(status: str, id: str | dict | None = None) -> dbc.Badge:
     )
 
 
-def overall_bar(completed: int, total: int, id_prefix: str) -> list:
-    """A progress bar with 'N of M stages completed' under it."""
+def progress_text(completed: int, total: int, noun: str = "stages") -> str:
+    """'3 of 8 stages completed'; '0 of 1 topic completed'."""
+    return f"{completed} of {total} {noun if total != 1 else noun.removesuffix('s')} completed"
+
+
+def overall_bar(completed: int, total: int, id_prefix: str, noun: str = "stages") -> list:
+    """A progress bar with 'N of M stages completed' (or topics) under it."""
     percent = round(100 * completed / total) if total else 0
     return [
         dbc.Progress(
@@ -41,7 +46,7 @@ def overall_bar(completed: int, total: int, id_prefix: str) -> list:
             style={"height": "0.6rem"},
         ),
         html.Div(
-            f"{completed} of {total} stages completed",
+            progress_text(completed, total, noun),
             id=f"{id_prefix}-text",
             className="small text-muted mt-1",
         ),

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, html, no_update
 
 from app.content import QuizQuestion, get_content
+from app.core.text import heading_anchor
 from app.state import progress
 from app.validation import InputError, parse_number
 
@@ -120,13 +121,11 @@ def section_link(link: str):
     """'Read: <section title>' for a '/slug#anchor' link, or None."""
     if not link:
         return None
-    from app.components.stage_page import anchor  # the page imports this module
-
     path, _, frag = link.partition("#")
     title = "the section"
     try:
         stage = get_content().stage(path.strip("/"))
-        title = next((s.title for s in stage.sections if anchor(s.title) == frag), title)
+        title = next((s.title for s in stage.sections if heading_anchor(s.title) == frag), title)
     except KeyError:
         pass
     return html.A(

@@ -11,7 +11,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from app.components.progress_widgets import STATUS_ICON, STATUS_LABEL, overall_bar
+from app.components.progress_widgets import STATUS_ICON, STATUS_LABEL, overall_bar, progress_text
 from app.config import TITLE
 from app.content import get_content
 from app.state import progress
@@ -57,51 +57,89 @@ def navbar() -> dbc.Navbar:
     )
 
 
+def _page_link(page) -> dbc.NavLink:
+    return dbc.NavLink(
+        [
+            html.Span(page.number, className="stage-num"),
+            html.Span(page.title, className="flex-grow-1"),
+            html.I(
+                id=f"sidebar-status-{page.slug}",
+                className=STATUS_ICON["not-started"],
+                title=STATUS_LABEL["not-started"],
+            ),
+        ],
+        href=page.path,
+        active="exact",
+        className="sidebar-link d-flex align-items-center",
+        id=f"sidebar-link-{page.slug}",
+    )
+
+
+def _topics_group(topics) -> list:
+    """'Beyond the pipeline': open on a desktop, folded behind its heading on a phone."""
+    if not topics:
+        return []
+    return [
+        html.Button(
+            [
+                html.Span("Beyond the pipeline", className="flex-grow-1 text-start"),
+                html.I(className="bi bi-chevron-down sidebar-fold-icon d-lg-none"),
+            ],
+            id="sidebar-topics-toggle",
+            className="sidebar-heading sidebar-fold d-flex w-100 border-0 bg-transparent",
+            **{"aria-expanded": "false", "aria-controls": "sidebar-topics"},
+        ),
+        html.Div(
+            [
+                html.Div(
+                    overall_bar(0, len(topics), "sidebar-topics-progress", "topics"),
+                    className="px-3 mb-2",
+                ),
+                dbc.Nav(
+                    [_page_link(t) for t in topics],
+                    vertical=True,
+                    pills=True,
+                    className="sidebar-nav",
+                ),
+            ],
+            id="sidebar-topics",
+            className="sidebar-topics",
+        ),
+    ]
+
+
 def sidebar() -> html.Div:
     content = get_content()
-    links = [
-        dbc.NavLink(
-            [html.I(className="bi bi-house me-2"), "Dashboard"],
-            href="/",
-            active="exact",
-            className="sidebar-link",
-        )
-    ]
-    for stage in content.stages:
-        links.append(
-            dbc.NavLink(
-                [
-                    html.Span(stage.number, className="stage-num"),
-                    html.Span(stage.title, className="flex-grow-1"),
-                    html.I(
-                        id=f"sidebar-status-{stage.slug}",
-                        className=STATUS_ICON["not-started"],
-                        title=STATUS_LABEL["not-started"],
-                    ),
-                ],
-                href=stage.path,
-                active="exact",
-                className="sidebar-link d-flex align-items-center",
-                id=f"sidebar-link-{stage.slug}",
-            )
-        )
-    links.append(
-        dbc.NavLink(
-            [html.I(className="bi bi-book me-2"), "Glossary"],
-            href="/glossary",
-            active="exact",
-            className="sidebar-link",
-        )
+    home = dbc.NavLink(
+        [html.I(className="bi bi-house me-2"), "Dashboard"],
+        href="/",
+        active="exact",
+        className="sidebar-link",
     )
-    total = len(content.stages)
+    glossary = dbc.NavLink(
+        [html.I(className="bi bi-book me-2"), "Glossary"],
+        href="/glossary",
+        active="exact",
+        className="sidebar-link",
+    )
     return html.Div(
         dbc.Collapse(
             html.Nav(
                 [
-                    html.Div("Your progress", className="sidebar-heading"),
-                    html.Div(overall_bar(0, total, "sidebar-progress"), className="px-3 mb-3"),
-                    html.Div("Stages", className="sidebar-heading"),
-                    dbc.Nav(links, vertical=True, pills=True, className="sidebar-nav"),
+                    dbc.Nav([home], vertical=True, pills=True, className="sidebar-nav mt-2"),
+                    html.Div("The pipeline", className="sidebar-heading"),
+                    html.Div(
+                        overall_bar(0, len(content.stages), "sidebar-progress"),
+                        className="px-3 mb-2",
+                    ),
+                    dbc.Nav(
+                        [_page_link(s) for s in content.stages],
+                        vertical=True,
+                        pills=True,
+                        className="sidebar-nav",
+                    ),
+                    *_topics_group(content.topics),
+                    dbc.Nav([glossary], vertical=True, pills=True, className="sidebar-nav mt-2"),
                     html.Div(
                         dbc.Button(
                             [
@@ -116,7 +154,7 @@ def sidebar() -> html.Div:
                         className="px-3 mt-3 mb-4",
                     ),
                 ],
-                **{"aria-label": "Stages"},
+                **{"aria-label": "Stages and topics"},
             ),
             id="sidebar-collapse",
             is_open=False,
@@ -167,8 +205,8 @@ def layout() -> html.Div:
 
 
 def _slug_of(pathname: str | None) -> str | None:
-    slug = (pathname or "/").strip("/")
-    return slug if slug in get_content().slugs else None
+    slug = pathname.strip("/") if isinstance(pathname, str) else ""
+    return slug if slug in get_content().page_slugs else None
 
 
 @callback(
@@ -178,7 +216,7 @@ def _slug_of(pathname: str | None) -> str | None:
     State("progress", "data"),
 )
 def sync_progress(pathname, _ts, raw):
-    """Repair whatever the browser holds and record a visit to a stage page.
+    """Repair whatever the browser holds and record a visit to a stage or topic page.
 
     Writes only when something changed, so it settles after one round.
     """
@@ -190,22 +228,34 @@ def sync_progress(pathname, _ts, raw):
     return no_update if doc == raw else doc
 
 
-@callback(
-    [Output(f"sidebar-status-{s}", "className") for s in get_content().slugs]
-    + [Output(f"sidebar-status-{s}", "title") for s in get_content().slugs]
-    + [Output("sidebar-progress-bar", "value"), Output("sidebar-progress-text", "children")],
-    Input("progress", "data"),
-)
+def _sidebar_outputs() -> list:
+    pages = get_content().page_slugs
+    outputs = [Output(f"sidebar-status-{s}", "className") for s in pages]
+    outputs += [Output(f"sidebar-status-{s}", "title") for s in pages]
+    outputs += [
+        Output("sidebar-progress-bar", "value"),
+        Output("sidebar-progress-text", "children"),
+    ]
+    if get_content().topics:
+        outputs += [
+            Output("sidebar-topics-progress-bar", "value"),
+            Output("sidebar-topics-progress-text", "children"),
+        ]
+    return outputs
+
+
+@callback(_sidebar_outputs(), Input("progress", "data"))
 def render_sidebar(raw):
-    slugs = get_content().slugs
-    doc = progress.sanitize(raw, slugs)
-    statuses = [progress.status(doc, s) for s in slugs]
-    done = progress.completed_count(doc)
-    return (
-        [STATUS_ICON[st] for st in statuses]
-        + [STATUS_LABEL[st] for st in statuses]
-        + [round(100 * done / len(slugs)), f"{done} of {len(slugs)} stages completed"]
-    )
+    """Status icons of every page and a progress bar per track, from the store."""
+    content = get_content()
+    doc = progress.sanitize(raw, content.slugs)
+    statuses = [progress.status(doc, s) for s in content.page_slugs]
+    out = [STATUS_ICON[st] for st in statuses] + [STATUS_LABEL[st] for st in statuses]
+    for slugs, noun in ((content.slugs, "stages"), (content.topic_slugs, "topics")):
+        if slugs:
+            done = progress.completed_count(doc, slugs)
+            out += [round(100 * done / len(slugs)), progress_text(done, len(slugs), noun)]
+    return out
 
 
 @callback(
@@ -231,6 +281,20 @@ clientside_callback(
     Output("sidebar-collapse", "is_open"),
     Input("sidebar-toggle", "n_clicks"),
     State("sidebar-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+
+# Fold or unfold "Beyond the pipeline" (phones only: on a desktop the group is always open).
+clientside_callback(
+    """function(n, expanded) {
+        const open = expanded !== "true";
+        const group = document.getElementById("sidebar-topics");
+        if (group) { group.classList.toggle("open", open); }
+        return open ? "true" : "false";
+    }""",
+    Output("sidebar-topics-toggle", "aria-expanded"),
+    Input("sidebar-topics-toggle", "n_clicks"),
+    State("sidebar-topics-toggle", "aria-expanded"),
     prevent_initial_call=True,
 )
 

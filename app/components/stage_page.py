@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
 
 import dash
 import dash_bootstrap_components as dbc
@@ -14,6 +13,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from app.components.markdown import md
 from app.components.quiz import quiz_card
 from app.content import Stage, get_content, lab_exists
+from app.core.text import heading_anchor
 from app.state import progress
 
 log = logging.getLogger(__name__)
@@ -28,13 +28,16 @@ def lab_layout(name: str):
 
 
 def header(stage: Stage, total: int) -> html.Header:
+    badge = (
+        f"Beyond the pipeline · topic {stage.number}"
+        if stage.is_topic
+        else f"Stage {stage.number} of {total:02d}"
+    )
     return html.Header(
         [
             html.Div(
                 [
-                    dbc.Badge(
-                        f"Stage {stage.number} of {total:02d}", color="primary", className="me-2"
-                    ),
+                    dbc.Badge(badge, color="primary", className="me-2"),
                     html.Span(
                         [html.I(className="bi bi-clock me-1"), f"{stage.reading_minutes} min read"],
                         className="text-muted small",
@@ -78,7 +81,7 @@ def key_concepts(stage: Stage) -> html.Section:
 
 def anchor(title: str) -> str:
     """A stable in-page id for a section title: 'Why scale?' → 'section-why-scale'."""
-    return "section-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return heading_anchor(title)
 
 
 def contents(stage: Stage) -> html.Nav:
@@ -169,10 +172,10 @@ def sources(stage: Stage) -> html.Section:
 
 
 def footer(stage: Stage) -> dbc.Card:
-    content = get_content()
-    i = content.slugs.index(stage.slug)
-    prev_stage = content.stages[i - 1] if i > 0 else None
-    next_stage = content.stages[i + 1] if i + 1 < len(content.stages) else None
+    track = get_content().track_of(stage)
+    i = track.index(stage)
+    prev_stage = track[i - 1] if i > 0 else None
+    next_stage = track[i + 1] if i + 1 < len(track) else None
     nav = []
     if prev_stage:
         nav.append(
@@ -223,7 +226,7 @@ def footer(stage: Stage) -> dbc.Card:
                     [
                         html.Div(
                             [
-                                html.Strong("Done with this stage?"),
+                                html.Strong(f"Done with this {stage.kind}?"),
                                 html.Div(
                                     "Mark it complete to track your progress. You can undo this.",
                                     className="small text-muted",
@@ -231,7 +234,7 @@ def footer(stage: Stage) -> dbc.Card:
                             ]
                         ),
                         dbc.Button(
-                            "Mark stage complete",
+                            f"Mark {stage.kind} complete",
                             id={"type": "complete-button", "slug": stage.slug},
                             color="success",
                             outline=True,
@@ -282,8 +285,7 @@ def toggle_complete(clicks, raw):
         return no_update
     slug = dash.ctx.triggered_id["slug"]
     doc = progress.sanitize(raw, get_content().slugs)
-    done = doc["stages"][slug]["completed"]
-    return progress.set_completed(doc, slug, not done)
+    return progress.set_completed(doc, slug, not progress.entry(doc, slug)["completed"])
 
 
 @callback(
@@ -293,12 +295,14 @@ def toggle_complete(clicks, raw):
     State({"type": "complete-button", "slug": ALL}, "id"),
 )
 def render_complete_button(raw, ids):
-    doc = progress.sanitize(raw, get_content().slugs)
-    done = [doc["stages"][i["slug"]]["completed"] for i in ids]
+    content = get_content()
+    doc = progress.sanitize(raw, content.slugs)
+    done = [progress.entry(doc, i["slug"])["completed"] for i in ids]
+    kinds = ["topic" if i["slug"] in content.topic_slugs else "stage" for i in ids]
     labels = [
         [html.I(className="bi bi-check2-circle me-1"), "Completed ✓"]
         if d
-        else "Mark stage complete"
-        for d in done
+        else f"Mark {kind} complete"
+        for d, kind in zip(done, kinds, strict=True)
     ]
     return labels, [not d for d in done]

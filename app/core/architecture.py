@@ -22,8 +22,9 @@ class ModelConfig:
 
     d_ff defaults to 4·d_model (GPT-2/3); n_kv_heads defaults to n_heads (multi-head
     attention); fewer KV heads is grouped-query attention (Ainslie et al. 2023), one is
-    multi-query attention (Shazeer 2019). head_dim defaults to d_model / n_heads; GPT-3 13B
-    is the one published model where it differs (d_model 5140, 40 heads of 128).
+    multi-query attention (Shazeer 2019). head_dim defaults to d_model / n_heads, the usual
+    convention; it can be set on its own, as in Gemma 7B (Gemma Team 2024, Table 1: width
+    3,072, 16 heads of 256).
     """
 
     n_layers: int

@@ -77,6 +77,14 @@ def minhash_catch_08() -> str:
     return _pct(match_probability(0.8, 14, 8))
 
 
+def minhash_threshold_14x8() -> str:
+    """Where the LSH S-curve is steepest: about (1/b)^(1/r) (Leskovec et al., Mining of
+    Massive Datasets, §3.4.2)."""
+    from app.core.data.dedup import threshold
+
+    return f"{threshold(14, 8):.2f}"
+
+
 def minhash_catch_05() -> str:
     from app.core.data.dedup import match_probability
 
@@ -124,6 +132,13 @@ def mixtral_active_params() -> str:
     from app.core.architecture import count_params
 
     return human_count(count_params(_cfg("mixtral-8x7b")).active)
+
+
+def deepseek_v3_tokens_per_active_param() -> str:
+    """DeepSeek-V3: 14.8T tokens over 37B active parameters (of 671B in all)."""
+    from app.core.landmarks import tokens_per_param
+
+    return f"{tokens_per_param(14.8e12, 671e9, 37e9):,.0f}"
 
 
 def mixtral_total_params() -> str:
@@ -193,7 +208,28 @@ def lora_llama2_7b_memory() -> str:
 
 
 def qlora_llama2_7b_memory() -> str:
+    """The realistic minimum: 4-bit base, 16-bit embeddings and output layer, adapters,
+    saved layer inputs, the recomputed layer's working set and fp32 logits."""
+    from app.core.finetune import qlora_peak_memory
+
+    return human_bytes(sum(qlora_peak_memory(_cfg("llama-2-7b"), rank=16).values()))
+
+
+def qlora_llama2_7b_floor() -> str:
+    """Only the 4-bit base, the adapters and the saved layer inputs: the planner's count."""
     return _ft("qlora")
+
+
+def gpus_holding_full_ft_llama2_7b() -> str:
+    """The GPUs of content/tables/gpus.yaml whose memory holds full fine-tuning of
+    Llama 2 7B (weights, gradients, Adam states and activations), e.g. 'H200 SXM (141 GB)'."""
+    from app.core.finetune import finetune_memory
+    from app.core.gpus import list_gpus
+
+    need = finetune_memory(_cfg("llama-2-7b"), "full", rank=16, micro_batch=1, seq_len=2048)
+    fits = [g for g in list_gpus() if g.memory_gb * 1e9 >= need.total]
+    names = [f"{g.name} ({g.memory_gb:g} GB)" for g in fits]
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
 # ---- 07 Evaluation ----------------------------------------------------------------------

@@ -109,3 +109,44 @@ def finetune_memory(
     return FinetuneMemory(
         n * base_bits / 8, ADAPTER_BYTES_PER_PARAM * trainable, activations, trainable
     )
+
+
+def qlora_peak_memory(
+    cfg: ModelConfig,
+    *,
+    rank: int = 16,
+    targets: tuple[str, ...] = ("q", "k", "v", "o"),
+    micro_batch: int = 1,
+    seq_len: int = 2048,
+) -> dict[str, float]:
+    """A realistic minimum for QLoRA on one GPU, in bytes, part by part.
+
+    `finetune_memory(..., "qlora")` counts the 4-bit base, the adapters and the saved layer
+    inputs. At the peak of the backward pass three more things are in memory:
+
+    - the embedding table and the output layer, which bitsandbytes leaves in 16 bits
+      (only the linear layers inside the blocks are quantised, Dettmers et al. 2023);
+    - the working set of the one layer being recomputed: all its activations, as if
+      nothing were checkpointed (Korthikanti et al. 2022, Table 2: sbh(34 + 5as/h));
+    - the logits in fp32 for the loss: sequence × micro-batch × vocabulary × 4 bytes
+      (Hugging Face's causal-LM heads upcast the logits to float32 before the loss).
+
+    Framework overheads (CUDA context, allocator fragmentation) come on top.
+    """
+    p = count_params(cfg)
+    outer = p.embeddings + p.output_head + p.position
+    quantised = p.total - outer
+    trainable = lora_params(cfg, rank, targets)
+    saved_inputs = cfg.n_layers * activation_bytes_per_layer(
+        seq_len, micro_batch, cfg.d_model, cfg.n_heads, recompute="full"
+    )
+    return {
+        "4-bit NF4 linear layers": quantised * QLORA_BITS_PER_PARAM / 8,
+        "16-bit embeddings and output layer": 2.0 * outer,
+        "Adapters, their gradients and optimizer": ADAPTER_BYTES_PER_PARAM * trainable,
+        "Saved layer inputs (checkpoints)": saved_inputs,
+        "Working set of the recomputed layer": activation_bytes_per_layer(
+            seq_len, micro_batch, cfg.d_model, cfg.n_heads, recompute="none"
+        ),
+        "fp32 logits": 4.0 * seq_len * micro_batch * cfg.vocab_size,
+    }

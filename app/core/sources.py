@@ -79,7 +79,8 @@ CRITERIA: tuple[Criterion, ...] = (
                 "Public domain or permissive (CC0, MIT, Apache, BSD)",
                 1.0,
                 None,
-                "Public domain or a permissive licence: reuse is allowed.",
+                "Public domain or a permissive licence: reuse is allowed; MIT, Apache and BSD "
+                "still require keeping the copyright and licence notice.",
             ),
         ),
     ),

@@ -1,4 +1,5 @@
-"""Dashboard: the pipeline map, overall progress, where to continue, and a card per stage."""
+"""Dashboard: the pipeline map, progress per track, where to continue, and a card per stage
+and per "Beyond the pipeline" topic."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from app.components.progress_widgets import overall_bar, status_badge
+from app.components.progress_widgets import overall_bar, progress_text, status_badge
 from app.config import TITLE
 from app.content import get_content
 from app.figures.pipeline import pipeline_map
@@ -45,7 +46,13 @@ def stage_card(stage) -> dbc.Col:
                         ),
                         html.H3(stage.title, className="h6 mb-1"),
                         html.P(stage.summary, className="small text-muted mb-2"),
-                        html.Div(status_badge("not-started"), id=f"home-status-{stage.slug}"),
+                        html.Div(
+                            [
+                                status_badge("not-started"),
+                                html.Span(className="quiz-best small text-muted ms-2"),
+                            ],
+                            id=f"home-status-{stage.slug}",
+                        ),
                     ]
                 ),
                 className="stage-card h-100",
@@ -60,6 +67,34 @@ def stage_card(stage) -> dbc.Col:
     )
 
 
+def _topics_bar(topics) -> list:
+    if not topics:
+        return []
+    return [
+        html.Div("Beyond the pipeline", className="small fw-semibold mt-3"),
+        *overall_bar(0, len(topics), "home-topics-progress", "topics"),
+    ]
+
+
+def _topics_section(topics) -> list:
+    if not topics:
+        return []
+    return [
+        html.Div(
+            [
+                html.H2("Beyond the pipeline", className="h5 mb-1"),
+                html.P(
+                    "What people do with and around a trained model: the same kind of labs, "
+                    "on our own tiny models and shipped data.",
+                    className="text-muted small mb-2",
+                ),
+            ],
+            className="mt-2",
+        ),
+        dbc.Row([stage_card(t) for t in topics]),
+    ]
+
+
 def layout(**_):
     content = get_content()
     empty = progress.empty(content.slugs)
@@ -71,7 +106,8 @@ def layout(**_):
                     html.H1(TITLE, className="home-title"),
                     html.P(
                         "Build a large language model from raw text to a served chatbot, one "
-                        "stage at a time. Every stage is a lab: you clean a real crawl and train "
+                        "stage at a time. Every stage is a lab: you clean a made-up crawl of "
+                        "labelled web pages (generated here from templates) and train "
                         "a tokenizer, size real models, plan compute and memory, then train a "
                         "tiny GPT live, fine-tune it, measure it and serve it.",
                         className="lead",
@@ -86,7 +122,9 @@ def layout(**_):
                             dbc.CardBody(
                                 [
                                     html.H2("Your progress", className="h6 text-muted"),
+                                    html.Div("The pipeline", className="small fw-semibold"),
                                     *overall_bar(0, len(content.stages), "home-progress"),
+                                    *_topics_bar(content.topics),
                                 ]
                             ),
                             className="h-100",
@@ -130,30 +168,53 @@ def layout(**_):
             ),
             html.H2("Stages", className="h5 mb-3"),
             dbc.Row([stage_card(s) for s in content.stages]),
+            *_topics_section(content.topics),
         ],
         className="home-page",
     )
 
 
-@callback(
-    Output("home-progress-bar", "value"),
-    Output("home-progress-text", "children"),
-    Output("home-continue", "children"),
-    Output("home-map-wide", "figure"),
-    Output("home-map-narrow", "figure"),
-    [Output(f"home-status-{s}", "children") for s in get_content().slugs],
-    Input("progress", "data"),
-)
+def _outputs() -> list:
+    content = get_content()
+    outputs = [
+        Output("home-progress-bar", "value"),
+        Output("home-progress-text", "children"),
+        Output("home-continue", "children"),
+        Output("home-map-wide", "figure"),
+        Output("home-map-narrow", "figure"),
+    ]
+    outputs += [Output(f"home-status-{s}", "children") for s in content.page_slugs]
+    if content.topics:
+        outputs += [
+            Output("home-topics-progress-bar", "value"),
+            Output("home-topics-progress-text", "children"),
+        ]
+    return outputs
+
+
+def _status_line(doc: dict, slug: str) -> list:
+    """A page's badge, and its best quiz score when the learner has one."""
+    best = progress.entry(doc, slug)["quiz_best"]
+    score = f"best quiz score {best:.0%}" if best is not None else ""
+    return [
+        status_badge(progress.status(doc, slug)),
+        html.Span(score, className="quiz-best small text-muted ms-2"),
+    ]
+
+
+@callback(_outputs(), Input("progress", "data"))
 def render_dashboard(raw):
     content = get_content()
     doc = progress.sanitize(raw, content.slugs)
-    done = progress.completed_count(doc)
+    done = progress.completed_count(doc, content.slugs)
     total = len(content.slugs)
-    statuses = [progress.status(doc, s) for s in content.slugs]
-    nxt = content.stage(progress.continue_slug(doc, content.slugs))
-    if done == total:
+    last = doc["last_page"]
+    # Continue in the track the learner was last in; the pipeline when in doubt.
+    track = content.topic_slugs if last in content.topic_slugs else content.slugs
+    nxt = content.stage(progress.continue_slug(doc, track))
+    if done == total and track is content.slugs:
         heading, action = "All eight stages completed. Well done!", "Revisit"
-    elif doc["last_stage"] is None and done == 0:
+    elif last is None and done == 0:
         heading, action = "Start here", "Start"
     else:
         heading, action = "Continue where you left off", "Continue"
@@ -173,14 +234,19 @@ def render_dashboard(raw):
         ),
     ]
     items = _map_items(doc)
-    return (
+    out = [
         round(100 * done / total),
-        f"{done} of {total} stages completed",
+        progress_text(done, total),
         cont,
         pipeline_map(items, columns=MAP_COLUMNS["wide"]),
         pipeline_map(items, columns=MAP_COLUMNS["narrow"]),
-        *[status_badge(s) for s in statuses],
-    )
+        *[_status_line(doc, s) for s in content.page_slugs],
+    ]
+    if content.topics:
+        n = len(content.topics)
+        topics_done = progress.completed_count(doc, content.topic_slugs)
+        out += [round(100 * topics_done / n), progress_text(topics_done, n, "topics")]
+    return out
 
 
 # Clicking a stage on the map opens it (in the browser: no server round trip).

@@ -1,12 +1,10 @@
-"""The eight stage pages, one route each, built from content/stages/*.md.
+"""The content pages, one route each: the eight stages (content/stages/*.md) and the
+"Beyond the pipeline" topics that ship (content/topics/*.md).
 
-Pages are made from content rather than copy-pasted modules: adding a stage file
-adds its route.
+Pages are made from content rather than copy-pasted modules: adding a file adds its route.
 """
 
 from __future__ import annotations
-
-from functools import partial
 
 import dash
 
@@ -15,17 +13,20 @@ from app.config import TITLE
 from app.content import get_content
 
 
-def _layout(slug: str, **_query):
-    return stage_layout(slug)
+def _page_layout(slug: str):
+    def layout(**_query):  # query parameters are the labs' business, never the page's
+        return stage_layout(slug)
+
+    return layout
 
 
-for _stage in get_content().stages:
+for _page in get_content().pages:
     dash.register_page(
-        f"app.pages.stage_{_stage.slug.replace('-', '_')}",
-        path=_stage.path,
-        name=f"{_stage.number} {_stage.title}",
-        title=f"{_stage.number} {_stage.title} · {TITLE}",
-        description=_stage.summary,
-        order=_stage.order,
-        layout=partial(_layout, _stage.slug),
+        f"app.pages.{_page.kind}_{_page.slug.replace('-', '_')}",
+        path=_page.path,
+        name=f"{_page.number} {_page.title}",
+        title=f"{_page.number} {_page.title} · {TITLE}",
+        description=_page.summary,
+        order=_page.order,
+        layout=_page_layout(_page.slug),
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dash import stringify_id
 
 from app.components import quiz
-from app.components.stage_page import anchor
 from app.content import get_content
+from app.core.text import heading_anchor
 
 STAGE = next(s for s in get_content().stages if any(q.is_numeric for q in s.quiz))
 QI = next(i for i, q in enumerate(STAGE.quiz) if q.is_numeric)
@@ -64,5 +64,7 @@ def test_feedback_links_each_answer_to_the_section_that_teaches_it():
     assert score.children == f"You got {len(answers)} of {len(answers)} right."
     links = [div.children[1] for div in feedback]
     assert [a.href for a in links] == [q.link for q in STAGE.quiz]
-    first = next(s.title for s in STAGE.sections if STAGE.quiz[0].link.endswith(anchor(s.title)))
+    first = next(
+        s.title for s in STAGE.sections if STAGE.quiz[0].link.endswith(heading_anchor(s.title))
+    )
     assert links[0].children[1] == f"Read: {first}"

@@ -30,9 +30,9 @@ def run_triggered(func, triggered_id, *args):
 @pytest.mark.parametrize("raw", [None, "garbage", [1, 2], {"version": 9, "stages": 5}])
 def test_sync_repairs_garbage_and_records_the_visit(raw):
     doc = shell.sync_progress("/training", None, raw)
-    assert doc["version"] == 1
+    assert doc["version"] == progress.VERSION
     assert doc["stages"]["training"]["visited"] is True
-    assert doc["last_stage"] == "training"
+    assert doc["last_page"] == "training"
 
 
 def test_sync_writes_nothing_when_the_document_is_already_right():

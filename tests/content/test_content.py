@@ -143,11 +143,41 @@ def test_a_quiz_answer_must_index_an_option(broken):
 
 def test_a_glossary_entry_must_name_a_real_stage(broken):
     edit(broken / "glossary.yaml", "stage: training", "stage: trainin")
-    with pytest.raises(ContentError, match="unknown stage 'trainin'"):
+    with pytest.raises(ContentError, match="unknown stage or topic 'trainin'"):
         load_content(broken)
 
 
 def test_duplicate_stage_orders_are_refused(broken):
     edit(broken / "stages" / "06-fine-tuning.md", "order: 6", "order: 5")
     with pytest.raises(ContentError, match="'order' values must be 1..8"):
+        load_content(broken)
+
+
+def _add_topic(root: Path, order: int, slug: str) -> Path:
+    """A topic page made from the fixture's overview stage, renumbered."""
+    text = (root / "stages" / "01-overview.md").read_text()
+    text = text.replace("slug: overview", f"slug: {slug}", 1).replace(
+        "order: 1", f"order: {order}", 1
+    )
+    (root / "topics").mkdir(exist_ok=True)
+    path = root / "topics" / f"{order:02d}-{slug}.md"
+    path.write_text(text)
+    return path
+
+
+def test_a_topic_file_adds_a_beyond_the_pipeline_page_with_its_glossary_terms(broken):
+    _add_topic(broken, 12, "rag")
+    edit(broken / "glossary.yaml", "stage: training", "stage: rag")
+    content = load_content(broken)
+    assert content.slugs == [s.slug for s in content.stages] and len(content.stages) == 8
+    assert content.topic_slugs == ["rag"]
+    rag = content.stage("rag")
+    assert rag.is_topic and rag.kind == "topic" and rag.path == "/rag" and rag.number == "12"
+    assert content.track_of(rag) == content.topics
+    assert any(e.stage == "rag" for e in content.glossary)
+
+
+def test_a_topic_must_use_the_route_of_its_number(broken):
+    _add_topic(broken, 12, "retrieval")
+    with pytest.raises(ContentError, match="topic 12 must have the slug 'rag'"):
         load_content(broken)

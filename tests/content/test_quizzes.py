@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.content import ContentError, load_content
+from app.core.text import heading_anchor
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
@@ -17,9 +18,7 @@ STAGES = [s for s in CONTENT.stages if s.order <= 8]
 
 
 def anchors_of(stage) -> set[str]:
-    from app.components.stage_page import anchor
-
-    return {anchor(s.title) for s in stage.sections} | {"worked-example", "quiz"}
+    return {heading_anchor(s.title) for s in stage.sections} | {"worked-example", "quiz"}
 
 
 def right_is_longest(q) -> bool:

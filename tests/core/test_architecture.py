@@ -50,6 +50,13 @@ def test_gpt3_175b_is_174_6_billion_as_in_table_d1():
     assert round(count_params(get_preset("gpt3-175b")).total / 1e9, 1) == 174.6
 
 
+def test_gpt3_13b_is_12_85_billion_as_in_table_d1():
+    # Brown et al. 2020, Table D.1: 12,850M. Table 2.1's d_model 5140 is a typo: with 5140
+    # the count is 12.94B; with 5120 (= 40 heads × 128) it is 12.853B.
+    p = count_params(get_preset("gpt3-13b"))
+    assert p.total == 12_853_386_240 and round(p.total / 1e7) == 1285
+
+
 def test_mixtral_activates_about_13_billion_of_47_billion():
     # Jiang et al. 2024: "47B parameters, but only uses 13B active parameters per token"
     p = count_params(get_preset("mixtral-8x7b"))

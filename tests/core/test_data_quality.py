@@ -281,3 +281,30 @@ def test_evaluate_never_raises_and_values_are_finite(text):
         assert math.isfinite(r.value) and isinstance(r.passed, bool)
     ok, rule = keep(text)
     assert ok == (rule is None)
+
+
+def test_every_rule_is_one_complete_record():
+    """The registry (datatrove style): each rule names a measurement that `measure()`
+    returns, threshold fields that `Thresholds` has, a paper, and explains itself."""
+    from dataclasses import fields as dc_fields
+
+    from app.core.data.quality import RULE_LIST, measure
+
+    m = {**measure(GOOD), "bad_words": 0}
+    names = {f.name for f in dc_fields(DEFAULT_THRESHOLDS)}
+    assert [r.name for r in RULE_LIST] == list(RULES)
+    for rule in RULE_LIST:
+        assert rule.group in GROUPS and rule.measure in m, rule.name
+        assert set(rule.threshold) <= names, rule.name
+        assert rule.source and rule.reason(m, DEFAULT_THRESHOLDS).endswith("."), rule.name
+
+
+def test_moving_a_threshold_in_the_record_moves_the_verdict():
+    from app.core.data.quality import RULES_BY_NAME, measure
+
+    rule = RULES_BY_NAME["gopher_min_words"]
+    m = measure(GOOD)
+    assert rule.passes(m, DEFAULT_THRESHOLDS)
+    strict = thresholds_from(min_doc_words=int(m["n_words"]) + 1)
+    assert not rule.passes(m, strict)
+    assert rule.threshold_text(strict) == f"≥ {int(m['n_words']) + 1:,}"

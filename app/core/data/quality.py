@@ -14,7 +14,9 @@ Implementation notes are checked against huggingface/datatrove's
 ``gopher_quality_filter.py``, ``gopher_repetition_filter.py``, ``c4_filters.py`` and
 ``fineweb_quality_filter.py``; where we differ, the docstring of the measure says why.
 
-Each rule returns a `RuleResult` that explains itself: the measured value, the threshold
+Each rule is one `Rule` record in `RULE_LIST` (name, measurement, comparison, threshold
+field, reason, source), the one place to add or change a rule. Each returns a `RuleResult`
+that explains itself: the measured value, the threshold
 and one plain sentence. `measure()` computes the threshold-free numbers once (cached per
 text), so moving a threshold re-judges a corpus without re-reading it.
 """
@@ -25,7 +27,7 @@ import math
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
@@ -137,39 +139,6 @@ class RuleResult:
     value: float
     threshold: str  # e.g. "≥ 50"
     reason: str
-
-
-# Rule names in the order they run (datatrove's order within each group).
-RULES: dict[str, tuple[str, str]] = {
-    "gopher_min_words": ("gopher_quality", "At least 50 words"),
-    "gopher_max_words": ("gopher_quality", "At most 100,000 words"),
-    "gopher_mean_word_length": ("gopher_quality", "Mean word length 3–10 characters"),
-    "gopher_hash_ratio": ("gopher_quality", "Few '#' symbols per word"),
-    "gopher_ellipsis_ratio": ("gopher_quality", "Few '...' per word"),
-    "gopher_bullet_lines": ("gopher_quality", "Not nearly all lines bullets"),
-    "gopher_ellipsis_lines": ("gopher_quality", "Few lines ending in '...'"),
-    "gopher_alpha_words": ("gopher_quality", "Most words contain a letter"),
-    "gopher_stop_words": ("gopher_quality", "Contains common English words"),
-    "gopher_dup_para_frac": ("gopher_repetition", "Few repeated paragraphs"),
-    "gopher_dup_para_char_frac": ("gopher_repetition", "Few characters in repeated paragraphs"),
-    "gopher_dup_line_frac": ("gopher_repetition", "Few repeated lines"),
-    "gopher_dup_line_char_frac": ("gopher_repetition", "Few characters in repeated lines"),
-    **{
-        f"gopher_top_{n}gram": ("gopher_repetition", f"No dominant {n}-word phrase")
-        for n in (2, 3, 4)
-    },
-    **{
-        f"gopher_dup_{n}gram": ("gopher_repetition", f"Few repeated {n}-word phrases")
-        for n in range(5, 11)
-    },
-    "c4_sentences": ("c4", "Enough full sentences in clean lines"),
-    "c4_lorem_ipsum": ("c4", "No 'lorem ipsum'"),
-    "c4_curly_bracket": ("c4", "No curly bracket '{'"),
-    "c4_bad_words": ("c4", "No word from the bad-words list"),
-    "fineweb_line_punct": ("fineweb", "Enough lines end in punctuation"),
-    "fineweb_short_lines": ("fineweb", "Not mostly short lines"),
-    "fineweb_dup_line_chars": ("fineweb", "Few characters in repeated lines"),
-}
 
 
 # ---- measuring -----------------------------------------------------------------------------
@@ -301,7 +270,7 @@ def measure(
 cached_measure = lru_cache(maxsize=8192)(measure)
 
 
-# ---- judging -------------------------------------------------------------------------------
+# ---- the rules ----------------------------------------------------------------------------
 def _fmt(x: float) -> str:
     if isinstance(x, int) or float(x).is_integer():
         return f"{int(x):,}"
@@ -312,47 +281,410 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-# rule → (measurement key, pass test). The one place where pass/fail is decided.
-CHECKS: dict[str, tuple[str, object]] = {
-    "gopher_min_words": ("n_words", lambda v, t: v >= t.min_doc_words),
-    "gopher_max_words": ("n_words", lambda v, t: v <= t.max_doc_words),
-    "gopher_mean_word_length": (
-        "mean_word_length",
-        lambda v, t: t.min_avg_word_length <= v <= t.max_avg_word_length,
-    ),
-    "gopher_hash_ratio": ("hash_ratio", lambda v, t: v <= t.max_symbol_word_ratio),
-    "gopher_ellipsis_ratio": ("ellipsis_ratio", lambda v, t: v <= t.max_symbol_word_ratio),
-    "gopher_bullet_lines": ("bullet_lines", lambda v, t: v <= t.max_bullet_lines_ratio),
-    "gopher_ellipsis_lines": ("ellipsis_lines", lambda v, t: v <= t.max_ellipsis_lines_ratio),
-    "gopher_alpha_words": ("alpha_words", lambda v, t: v >= t.min_alpha_words_ratio),
-    "gopher_stop_words": ("stop_words", lambda v, t: v >= t.min_stop_words),
-    "gopher_dup_para_frac": ("dup_para_frac", lambda v, t: v <= t.max_dup_para_frac),
-    "gopher_dup_para_char_frac": ("dup_para_char_frac", lambda v, t: v <= t.max_dup_para_char_frac),
-    "gopher_dup_line_frac": ("dup_line_frac", lambda v, t: v <= t.max_dup_line_frac),
-    "gopher_dup_line_char_frac": ("dup_line_char_frac", lambda v, t: v <= t.max_dup_line_char_frac),
-    "gopher_top_2gram": ("top_2", lambda v, t: v <= t.max_top_2gram_char_frac),
-    "gopher_top_3gram": ("top_3", lambda v, t: v <= t.max_top_3gram_char_frac),
-    "gopher_top_4gram": ("top_4", lambda v, t: v <= t.max_top_4gram_char_frac),
-    "gopher_dup_5gram": ("dup_5", lambda v, t: v <= t.max_dup_5gram_char_frac),
-    "gopher_dup_6gram": ("dup_6", lambda v, t: v <= t.max_dup_6gram_char_frac),
-    "gopher_dup_7gram": ("dup_7", lambda v, t: v <= t.max_dup_7gram_char_frac),
-    "gopher_dup_8gram": ("dup_8", lambda v, t: v <= t.max_dup_8gram_char_frac),
-    "gopher_dup_9gram": ("dup_9", lambda v, t: v <= t.max_dup_9gram_char_frac),
-    "gopher_dup_10gram": ("dup_10", lambda v, t: v <= t.max_dup_10gram_char_frac),
-    "c4_sentences": ("c4_sentences", lambda v, t: v >= t.c4_min_sentences),
-    "c4_lorem_ipsum": ("lorem_ipsum", lambda v, t: v == 0),
-    "c4_curly_bracket": ("curly_brackets", lambda v, t: v == 0),
-    "c4_bad_words": ("bad_words", lambda v, t: v == 0),
-    "fineweb_line_punct": ("line_punct", lambda v, t: v > t.min_line_punct_ratio),
-    "fineweb_short_lines": ("short_lines", lambda v, t: v < t.max_short_line_ratio),
-    "fineweb_dup_line_chars": ("dup_line_chars", lambda v, t: v < t.max_dup_line_chars_ratio),
+_COMPARE = {
+    ">=": lambda v, lo, hi: v >= lo,
+    "<=": lambda v, lo, hi: v <= lo,
+    ">": lambda v, lo, hi: v > lo,
+    "<": lambda v, lo, hi: v < lo,
+    "==0": lambda v, lo, hi: v == 0,
+    "between": lambda v, lo, hi: lo <= v <= hi,
 }
+GOPHER = "Rae et al. 2021 (Gopher), Appendix A.1.1"
+GOPHER_REP = "Rae et al. 2021 (Gopher), Table A1"
+C4 = "Raffel et al. 2020 (C4), §2.2; TFDS c4_utils"
+FINEWEB = "Penedo et al. 2024 (FineWeb), §3.5"
 
 
-def _rules_of(t: Thresholds, groups: Iterable[str]) -> list[str]:
+@dataclass(frozen=True)
+class Rule:
+    """One quality rule, everything about it in one record (datatrove style).
+
+    name: the rule's id; group: one of GROUPS; label: a short title for people.
+    measure: the key of `measure()`'s output the rule compares.
+    compare: ">=", "<=", ">", "<" (value vs the threshold), "between" (two thresholds)
+        or "==0" (no threshold: any occurrence fails).
+    threshold: the `Thresholds` field(s) the value is compared with.
+    percent: show the threshold as a percentage.
+    reason: one sentence for a learner, from the measurements `m` and thresholds `t`.
+    source: the paper (and table) the rule and its default come from.
+    datatrove: the keyword(s) of the datatrove filter of this group that set the same
+        threshold, parallel to `threshold` ("top_n_grams:2" = the entry for n = 2 of that
+        tuple argument; for a "==0" rule, the switch that turns it on).
+    """
+
+    name: str
+    group: str
+    label: str
+    measure: str
+    compare: str
+    threshold: tuple[str, ...]
+    reason: Callable[[dict, Thresholds], str]
+    source: str
+    percent: bool = False
+    datatrove: tuple[str, ...] = ()
+
+    def limits(self, t: Thresholds) -> tuple[float, ...]:
+        return tuple(getattr(t, name) for name in self.threshold)
+
+    def passes(self, m: dict, t: Thresholds) -> bool:
+        limits = self.limits(t) + (None, None)
+        return bool(_COMPARE[self.compare](m[self.measure], limits[0], limits[1]))
+
+    def threshold_text(self, t: Thresholds) -> str:
+        show = _pct if self.percent else _fmt
+        if self.compare == "==0":
+            return "= 0"
+        if self.compare == "between":
+            lo, hi = self.limits(t)
+            return f"{show(lo)}–{show(hi)}"
+        op = {">=": "≥", "<=": "≤"}.get(self.compare, self.compare)
+        return f"{op} {show(self.limits(t)[0])}"
+
+    def result(self, m: dict, t: Thresholds) -> RuleResult:
+        return RuleResult(
+            self.name,
+            self.group,
+            self.passes(m, t),
+            float(m[self.measure]),
+            self.threshold_text(t),
+            self.reason(m, t),
+        )
+
+
+def _repetition_rules() -> list[Rule]:
+    def rule(name, label, key, field, text, datatrove):
+        return Rule(
+            name,
+            "gopher_repetition",
+            label,
+            key,
+            "<=",
+            (field,),
+            lambda m, t, key=key, text=text: f"{_pct(m[key])} {text}",
+            GOPHER_REP,
+            percent=True,
+            datatrove=(datatrove,),
+        )
+
+    rules = [
+        rule(
+            "gopher_dup_para_frac",
+            "Few repeated paragraphs",
+            "dup_para_frac",
+            "max_dup_para_frac",
+            "of paragraphs repeat an earlier one.",
+            "dup_para_frac",
+        ),
+        rule(
+            "gopher_dup_para_char_frac",
+            "Few characters in repeated paragraphs",
+            "dup_para_char_frac",
+            "max_dup_para_char_frac",
+            "of characters are in repeated paragraphs.",
+            "dup_para_char_frac",
+        ),
+        rule(
+            "gopher_dup_line_frac",
+            "Few repeated lines",
+            "dup_line_frac",
+            "max_dup_line_frac",
+            "of lines repeat an earlier line.",
+            "dup_line_frac",
+        ),
+        rule(
+            "gopher_dup_line_char_frac",
+            "Few characters in repeated lines",
+            "dup_line_char_frac",
+            "max_dup_line_char_frac",
+            "of characters are in repeated lines.",
+            "dup_line_char_frac",
+        ),
+    ]
+    rules += [
+        rule(
+            f"gopher_top_{n}gram",
+            f"No dominant {n}-word phrase",
+            f"top_{n}",
+            f"max_top_{n}gram_char_frac",
+            f"of word characters are the most frequent {n}-word phrase.",
+            f"top_n_grams:{n}",
+        )
+        for n in (2, 3, 4)
+    ]
+    rules += [
+        rule(
+            f"gopher_dup_{n}gram",
+            f"Few repeated {n}-word phrases",
+            f"dup_{n}",
+            f"max_dup_{n}gram_char_frac",
+            f"of word characters are in {n}-word phrases that occur more than once.",
+            f"dup_n_grams:{n}",
+        )
+        for n in range(5, 11)
+    ]
+    return rules
+
+
+def _c4_sentences_reason(m: dict, t: Thresholds) -> str:
+    ending = 'ending in . ! ? or ", ' if t.c4_terminal_punctuation else ""
+    return (
+        f"C4 keeps {_fmt(m['c4_lines_kept'])} of {_fmt(m['c4_lines_total'])} lines ({ending}"
+        f"with ≥ {t.c4_min_words_per_line} words, no 'javascript' or cookie notice), holding "
+        f"{_fmt(m['c4_sentences'])} sentences; it drops pages with fewer than "
+        f"{_fmt(t.c4_min_sentences)}."
+    )
+
+
+# Every rule, in the order it runs (datatrove's order within each group). To add a rule,
+# add its measurement to `measure()` and one record here.
+RULE_LIST: tuple[Rule, ...] = (
+    Rule(
+        "gopher_min_words",
+        "gopher_quality",
+        "At least 50 words",
+        "n_words",
+        ">=",
+        ("min_doc_words",),
+        lambda m, t: (
+            f"{_fmt(m['n_words'])} words; Gopher drops pages with fewer than "
+            f"{_fmt(t.min_doc_words)}."
+        ),
+        GOPHER,
+        datatrove=("min_doc_words",),
+    ),
+    Rule(
+        "gopher_max_words",
+        "gopher_quality",
+        "At most 100,000 words",
+        "n_words",
+        "<=",
+        ("max_doc_words",),
+        lambda m, t: (
+            f"{_fmt(m['n_words'])} words; Gopher drops pages with more than "
+            f"{_fmt(t.max_doc_words)}."
+        ),
+        GOPHER,
+        datatrove=("max_doc_words",),
+    ),
+    Rule(
+        "gopher_mean_word_length",
+        "gopher_quality",
+        "Mean word length 3–10 characters",
+        "mean_word_length",
+        "between",
+        ("min_avg_word_length", "max_avg_word_length"),
+        lambda m, t: (
+            f"Words are {m['mean_word_length']:.1f} characters long on average; "
+            "natural prose is 3–10."
+        ),
+        GOPHER,
+        datatrove=("min_avg_word_length", "max_avg_word_length"),
+    ),
+    Rule(
+        "gopher_hash_ratio",
+        "gopher_quality",
+        "Few '#' symbols per word",
+        "hash_ratio",
+        "<=",
+        ("max_symbol_word_ratio",),
+        lambda m, t: (
+            f"{m['hash_ratio']:.2f} '#' per word; more than "
+            f"{_fmt(t.max_symbol_word_ratio)} looks like tags or teasers, not prose."
+        ),
+        GOPHER,
+        datatrove=("max_symbol_word_ratio",),
+    ),
+    Rule(
+        "gopher_ellipsis_ratio",
+        "gopher_quality",
+        "Few '...' per word",
+        "ellipsis_ratio",
+        "<=",
+        ("max_symbol_word_ratio",),
+        lambda m, t: (
+            f"{m['ellipsis_ratio']:.2f} '...' per word; more than "
+            f"{_fmt(t.max_symbol_word_ratio)} looks like tags or teasers, not prose."
+        ),
+        GOPHER,
+        datatrove=("max_symbol_word_ratio",),
+    ),
+    Rule(
+        "gopher_bullet_lines",
+        "gopher_quality",
+        "Not nearly all lines bullets",
+        "bullet_lines",
+        "<=",
+        ("max_bullet_lines_ratio",),
+        lambda m, t: (
+            f"{_pct(m['bullet_lines'])} of lines start with a bullet; a page of "
+            "nothing but bullets is a list."
+        ),
+        GOPHER,
+        percent=True,
+        datatrove=("max_bullet_lines_ratio",),
+    ),
+    Rule(
+        "gopher_ellipsis_lines",
+        "gopher_quality",
+        "Few lines ending in '...'",
+        "ellipsis_lines",
+        "<=",
+        ("max_ellipsis_lines_ratio",),
+        lambda m, t: f"{_pct(m['ellipsis_lines'])} of lines end in '...', typical of teaser links.",
+        GOPHER,
+        percent=True,
+        datatrove=("max_ellipsis_lines_ratio",),
+    ),
+    Rule(
+        "gopher_alpha_words",
+        "gopher_quality",
+        "Most words contain a letter",
+        "alpha_words",
+        ">=",
+        ("min_alpha_words_ratio",),
+        lambda m, t: (
+            f"{_pct(m['alpha_words'])} of tokens contain a letter; symbols and "
+            "numbers are the rest."
+        ),
+        GOPHER,
+        percent=True,
+        datatrove=("max_non_alpha_words_ratio",),
+    ),
+    Rule(
+        "gopher_stop_words",
+        "gopher_quality",
+        "Contains common English words",
+        "stop_words",
+        ">=",
+        ("min_stop_words",),
+        lambda m, t: (
+            f"{_fmt(m['stop_words'])} uses of the, be, to, of, and, that, have, with; "
+            f"English prose has many, fewer than {_fmt(t.min_stop_words)} suggests it is not "
+            "prose."
+        ),
+        GOPHER,
+        datatrove=("min_stop_words",),
+    ),
+    *_repetition_rules(),
+    Rule(
+        "c4_sentences",
+        "c4",
+        "Enough full sentences in clean lines",
+        "c4_sentences",
+        ">=",
+        ("c4_min_sentences",),
+        _c4_sentences_reason,
+        C4,
+        datatrove=("min_num_sentences",),
+    ),
+    Rule(
+        "c4_lorem_ipsum",
+        "c4",
+        "No 'lorem ipsum'",
+        "lorem_ipsum",
+        "==0",
+        (),
+        lambda m, t: (
+            "Contains 'lorem ipsum', placeholder text." if m["lorem_ipsum"] else "No 'lorem ipsum'."
+        ),
+        C4,
+        datatrove=("filter_lorem_ipsum",),
+    ),
+    Rule(
+        "c4_curly_bracket",
+        "c4",
+        "No curly bracket '{'",
+        "curly_brackets",
+        "==0",
+        (),
+        lambda m, t: (
+            f"{_fmt(m['curly_brackets'])} '{{' found; C4 drops any page with a curly "
+            "bracket, as it is usually code."
+            if m["curly_brackets"]
+            else "No curly bracket."
+        ),
+        C4,
+        datatrove=("filter_curly_bracket",),
+    ),
+    Rule(
+        "c4_bad_words",
+        "c4",
+        "No word from the bad-words list",
+        "bad_words",
+        "==0",
+        (),
+        lambda m, t: f"{m['bad_words']} word(s) from the bad-words list.",
+        C4 + " (the list itself is not shipped: the rule runs only with a list)",
+        datatrove=(),
+    ),
+    Rule(
+        "fineweb_line_punct",
+        "fineweb",
+        "Enough lines end in punctuation",
+        "line_punct",
+        ">",
+        ("min_line_punct_ratio",),
+        lambda m, t: (
+            f"{_pct(m['line_punct'])} of lines end in . ! ? or a quote; menus and lists rarely do."
+        ),
+        FINEWEB,
+        percent=True,
+        datatrove=("line_punct_thr",),
+    ),
+    Rule(
+        "fineweb_short_lines",
+        "fineweb",
+        "Not mostly short lines",
+        "short_lines",
+        "<",
+        ("max_short_line_ratio",),
+        lambda m, t: (
+            f"{_pct(m['short_lines'])} of lines have at most {t.short_line_length} characters."
+        ),
+        FINEWEB,
+        percent=True,
+        datatrove=("short_line_thr",),
+    ),
+    Rule(
+        "fineweb_dup_line_chars",
+        "fineweb",
+        "Few characters in repeated lines",
+        "dup_line_chars",
+        "<",
+        ("max_dup_line_chars_ratio",),
+        lambda m, t: (
+            f"{_pct(m['dup_line_chars'])} of characters are in lines that repeat an earlier line."
+        ),
+        FINEWEB,
+        percent=True,
+        datatrove=("char_duplicates_ratio",),
+    ),
+)
+# datatrove's filter class for each group, and the Thresholds fields that set a whole
+# group's measurement rather than one rule's threshold (huggingface/datatrove,
+# pipeline/filters/*.py)
+DATATROVE_FILTERS = {
+    "gopher_quality": "GopherQualityFilter",
+    "gopher_repetition": "GopherRepetitionFilter",
+    "c4": "C4QualityFilter",
+    "fineweb": "FineWebQualityFilter",
+}
+DATATROVE_GROUP_SETTINGS = {
+    "c4": {
+        "c4_min_words_per_line": "min_words_per_line",
+        "c4_terminal_punctuation": "filter_no_terminal_punct",
+    },
+    "fineweb": {"short_line_length": "short_line_length"},
+}
+RULES_BY_NAME: dict[str, Rule] = {r.name: r for r in RULE_LIST}
+# name → (group, label): the short view the pages use
+RULES: dict[str, tuple[str, str]] = {r.name: (r.group, r.label) for r in RULE_LIST}
+
+
+def _rules_of(t: Thresholds, groups: Iterable[str]) -> list[Rule]:
     groups = set(groups)
     return [
-        r for r, (g, _) in RULES.items() if g in groups and (r != "c4_bad_words" or t.c4_bad_words)
+        r for r in RULE_LIST if r.group in groups and (r.name != "c4_bad_words" or t.c4_bad_words)
     ]
 
 
@@ -362,13 +694,12 @@ def first_failure(
     groups: Iterable[str] = GROUPS,
     bad_word_hits: int = 0,
 ) -> RuleResult | None:
-    """The first rule (in `RULES` order) that `m` fails, or None; cheaper than `judge`
+    """The first rule (in `RULE_LIST` order) that `m` fails, or None; cheaper than `judge`
     because only the failing rule's explanation is written."""
     m = {**m, "bad_words": bad_word_hits}
     for rule in _rules_of(t, groups):
-        key, test = CHECKS[rule]
-        if not test(m[key], t):
-            return next(r for r in judge(m, t, [RULES[rule][0]], bad_word_hits) if r.rule == rule)
+        if not rule.passes(m, t):
+            return rule.result(m, t)
     return None
 
 
@@ -379,120 +710,9 @@ def judge(
     bad_word_hits: int = 0,
 ) -> list[RuleResult]:
     """Compare measurements `m` (from `measure`) with thresholds `t`, for the groups asked:
-    one explained result per rule, in `RULES` order."""
+    one explained result per rule, in `RULE_LIST` order."""
     m = {**m, "bad_words": bad_word_hits}
-    reasons: dict[str, tuple[str, str]] = {}  # rule → (threshold text, reason)
-    pct, num = _pct, _fmt
-    n, mean = m["n_words"], m["mean_word_length"]
-    reasons["gopher_min_words"] = (
-        f"≥ {num(t.min_doc_words)}",
-        f"{num(n)} words; Gopher drops pages with fewer than {num(t.min_doc_words)}.",
-    )
-    reasons["gopher_max_words"] = (
-        f"≤ {num(t.max_doc_words)}",
-        f"{num(n)} words; Gopher drops pages with more than {num(t.max_doc_words)}.",
-    )
-    reasons["gopher_mean_word_length"] = (
-        f"{num(t.min_avg_word_length)}–{num(t.max_avg_word_length)}",
-        f"Words are {mean:.1f} characters long on average; natural prose is 3–10.",
-    )
-    for rule, key, symbol in (
-        ("gopher_hash_ratio", "hash_ratio", "'#'"),
-        ("gopher_ellipsis_ratio", "ellipsis_ratio", "'...'"),
-    ):
-        reasons[rule] = (
-            f"≤ {num(t.max_symbol_word_ratio)}",
-            f"{m[key]:.2f} {symbol} per word; more than {num(t.max_symbol_word_ratio)} "
-            "looks like tags or teasers, not prose.",
-        )
-    reasons["gopher_bullet_lines"] = (
-        f"≤ {pct(t.max_bullet_lines_ratio)}",
-        f"{pct(m['bullet_lines'])} of lines start with a bullet; a page of nothing but "
-        "bullets is a list.",
-    )
-    reasons["gopher_ellipsis_lines"] = (
-        f"≤ {pct(t.max_ellipsis_lines_ratio)}",
-        f"{pct(m['ellipsis_lines'])} of lines end in '...', typical of teaser links.",
-    )
-    reasons["gopher_alpha_words"] = (
-        f"≥ {pct(t.min_alpha_words_ratio)}",
-        f"{pct(m['alpha_words'])} of tokens contain a letter; symbols and numbers are the rest.",
-    )
-    reasons["gopher_stop_words"] = (
-        f"≥ {num(t.min_stop_words)}",
-        f"{num(m['stop_words'])} uses of the, be, to, of, and, that, have, with; English "
-        f"prose has many, fewer than {num(t.min_stop_words)} suggests it is not prose.",
-    )
-    repetition = {
-        "gopher_dup_para_frac": (t.max_dup_para_frac, "of paragraphs repeat an earlier one."),
-        "gopher_dup_para_char_frac": (
-            t.max_dup_para_char_frac,
-            "of characters are in repeated paragraphs.",
-        ),
-        "gopher_dup_line_frac": (t.max_dup_line_frac, "of lines repeat an earlier line."),
-        "gopher_dup_line_char_frac": (
-            t.max_dup_line_char_frac,
-            "of characters are in repeated lines.",
-        ),
-        **{
-            f"gopher_top_{k}gram": (
-                getattr(t, f"max_top_{k}gram_char_frac"),
-                f"of word characters are the most frequent {k}-word phrase.",
-            )
-            for k in (2, 3, 4)
-        },
-        **{
-            f"gopher_dup_{k}gram": (
-                getattr(t, f"max_dup_{k}gram_char_frac"),
-                f"of word characters are in {k}-word phrases that occur more than once.",
-            )
-            for k in range(5, 11)
-        },
-    }
-    for rule, (limit, text) in repetition.items():
-        reasons[rule] = (f"≤ {pct(limit)}", f"{pct(m[CHECKS[rule][0]])} {text}")
-    ending = 'ending in . ! ? or ", ' if t.c4_terminal_punctuation else ""
-    reasons["c4_sentences"] = (
-        f"≥ {num(t.c4_min_sentences)}",
-        f"C4 keeps {num(m['c4_lines_kept'])} of {num(m['c4_lines_total'])} lines ({ending}"
-        f"with ≥ {t.c4_min_words_per_line} words, no 'javascript' or cookie notice), holding "
-        f"{num(m['c4_sentences'])} sentences; it drops pages with fewer than "
-        f"{num(t.c4_min_sentences)}.",
-    )
-    reasons["c4_lorem_ipsum"] = (
-        "= 0",
-        "Contains 'lorem ipsum', placeholder text." if m["lorem_ipsum"] else "No 'lorem ipsum'.",
-    )
-    reasons["c4_curly_bracket"] = (
-        "= 0",
-        f"{num(m['curly_brackets'])} '{{' found; C4 drops any page with a curly "
-        "bracket, as it is usually code."
-        if m["curly_brackets"]
-        else "No curly bracket.",
-    )
-    reasons["c4_bad_words"] = ("= 0", f"{bad_word_hits} word(s) from the bad-words list.")
-    reasons["fineweb_line_punct"] = (
-        f"> {pct(t.min_line_punct_ratio)}",
-        f"{pct(m['line_punct'])} of lines end in . ! ? or a quote; menus and lists rarely do.",
-    )
-    reasons["fineweb_short_lines"] = (
-        f"< {pct(t.max_short_line_ratio)}",
-        f"{pct(m['short_lines'])} of lines have at most {t.short_line_length} characters.",
-    )
-    reasons["fineweb_dup_line_chars"] = (
-        f"< {pct(t.max_dup_line_chars_ratio)}",
-        f"{pct(m['dup_line_chars'])} of characters are in lines that repeat an earlier line.",
-    )
-    out = []
-    for rule in _rules_of(t, groups):
-        key, test = CHECKS[rule]
-        threshold, reason = reasons[rule]
-        out.append(
-            RuleResult(
-                rule, RULES[rule][0], bool(test(m[key], t)), float(m[key]), threshold, reason
-            )
-        )
-    return out
+    return [rule.result(m, t) for rule in _rules_of(t, groups)]
 
 
 def bad_word_hits(text: str, bad_words: tuple[str, ...]) -> int:

@@ -59,6 +59,11 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
+def _front_matter(path: Path) -> dict:
+    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    return (yaml.safe_load(match.group(1)) or {}) if match else {}
+
+
 def _stage_documents(path: Path) -> list[str]:
     raw = path.read_text(encoding="utf-8")
     docs: list[str] = []
@@ -81,11 +86,17 @@ def documents(content_dir: Path | str | None = None) -> list[str]:
     """Every document of the corpus, in a fixed order."""
     root = Path(content_dir or SHIPPED_CONTENT_DIR)
     docs: list[str] = []
-    for path in sorted((root / "stages").glob("*.md")):
+    stage_paths = sorted((root / "stages").glob("*.md"))
+    for path in stage_paths:
         docs += _stage_documents(path)
+    # The pipeline's words only: a topic page's glossary terms and quiz do not change the
+    # corpus (nor the shipped checkpoint's vocabulary) when a topic is added.
+    slugs = {_front_matter(path).get("slug") for path in stage_paths}
     glossary = yaml.safe_load((root / "glossary.yaml").read_text(encoding="utf-8")) or []
-    docs += [f"{entry['term']}: {entry['definition']}" for entry in glossary]
+    docs += [f"{e['term']}: {e['definition']}" for e in glossary if e.get("stage") in slugs]
     for path in sorted((root / "quizzes").glob("*.yaml")):
+        if path.stem not in slugs:
+            continue
         quiz = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         docs += [str(q["explanation"]) for q in quiz if q.get("explanation")]
     return [clean_markdown(d).strip() for d in docs if d and d.strip()]
