@@ -1,0 +1,152 @@
+/* Light and dark mode. Follows the system setting until the learner presses the navbar's
+   #theme-toggle; the choice is then remembered in this browser (localStorage). The page
+   takes Bootstrap 5.3's data-bs-theme attribute (CSS variables do the rest), and every
+   rendered Plotly chart is re-laid out with matching text, grid and background colours,
+   again after each redraw, so that app/figures stays theme-free. */
+(function () {
+  "use strict";
+  var KEY = "ogelo-theme";
+  var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function stored() {
+    try {
+      var v = window.localStorage.getItem(KEY);
+      return v === "dark" || v === "light" ? v : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function current() {
+    return stored() || (media && media.matches ? "dark" : "light");
+  }
+
+  // ---- charts ------------------------------------------------------------------------
+  var INK = "#dee2e6", SOFT_INK = "#c3c9d1", GRID = "rgba(255,255,255,0.12)";
+  var LINE = "rgba(255,255,255,0.3)", CLEAR = "rgba(0,0,0,0)", BOX = "rgba(33,37,41,0.88)";
+
+  function darkUpdate(gd) {
+    var full = gd._fullLayout || {};
+    var u = {
+      paper_bgcolor: CLEAR,
+      plot_bgcolor: CLEAR,
+      "font.color": INK,
+      "title.font.color": INK,
+      "legend.bgcolor": CLEAR,
+      "legend.font.color": INK,
+      "hoverlabel.bgcolor": "#2b3035",
+      "hoverlabel.font.color": INK,
+    };
+    Object.keys(full).forEach(function (k) {
+      if (/^[xy]axis\d*$/.test(k)) {
+        u[k + ".gridcolor"] = GRID;
+        u[k + ".zerolinecolor"] = LINE;
+        u[k + ".linecolor"] = LINE;
+        u[k + ".tickfont.color"] = SOFT_INK;
+        u[k + ".title.font.color"] = INK;
+      }
+    });
+    (gd.layout.annotations || []).forEach(function (a, i) {
+      var bg = a.bgcolor;
+      if (bg && bg !== CLEAR && bg !== "transparent") u["annotations[" + i + "].bgcolor"] = BOX;
+      u["annotations[" + i + "].font.color"] = INK;
+    });
+    return u;
+  }
+
+  function nestedGet(obj, path) {
+    return path.replace(/\[(\d+)\]/g, ".$1").split(".").reduce(function (o, k) {
+      return o == null ? undefined : o[k];
+    }, obj);
+  }
+
+  function themeGraph(gd) {
+    if (!window.Plotly || !gd._fullLayout || !gd.layout) return;
+    if (gd.layout !== gd.__themeRef) {
+      // A new figure arrived (Plotly.react): it is drawn in the light theme.
+      gd.__themeRef = gd.layout;
+      gd.__themeApplied = "light";
+      gd.__themeSaved = null;
+    }
+    var want = document.documentElement.getAttribute("data-bs-theme") === "dark" ? "dark" : "light";
+    if (want === gd.__themeApplied) return;
+    gd.__themeApplied = want;
+    if (want === "dark") {
+      var update = darkUpdate(gd);
+      var saved = {};
+      Object.keys(update).forEach(function (k) {
+        var v = nestedGet(gd.layout, k);
+        saved[k] = v === undefined ? null : v;
+      });
+      gd.__themeSaved = saved;
+      window.Plotly.relayout(gd, update);
+    } else if (gd.__themeSaved) {
+      window.Plotly.relayout(gd, gd.__themeSaved);
+      gd.__themeSaved = null;
+    }
+  }
+
+  function themeAllGraphs() {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+      if (!gd.__themeHooked && typeof gd.on === "function") {
+        gd.__themeHooked = true;
+        gd.on("plotly_afterplot", function () {
+          themeGraph(gd);
+        });
+      }
+      themeGraph(gd);
+    });
+  }
+
+  // ---- the page and the button -------------------------------------------------------
+  function syncButton(theme) {
+    var btn = document.getElementById("theme-toggle");
+    if (!btn) return;
+    var label = theme === "dark" ? "Switch to light mode" : "Switch to dark mode";
+    if (btn.getAttribute("aria-label") !== label) {
+      btn.setAttribute("aria-label", label);
+      btn.setAttribute("title", label);
+      btn.setAttribute("aria-pressed", theme === "dark" ? "true" : "false");
+      var icon = document.getElementById("theme-toggle-icon");
+      if (icon) icon.className = theme === "dark" ? "bi bi-sun" : "bi bi-moon-stars";
+    }
+  }
+
+  function apply(theme) {
+    document.documentElement.setAttribute("data-bs-theme", theme);
+    syncButton(theme);
+    themeAllGraphs();
+  }
+
+  apply(current()); // before the first paint: no flash of the wrong theme
+  if (media && media.addEventListener) {
+    media.addEventListener("change", function () {
+      if (!stored()) apply(current());
+    });
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("#theme-toggle")) return;
+    var next = current() === "dark" ? "light" : "dark";
+    try {
+      window.localStorage.setItem(KEY, next);
+    } catch (e) {
+      /* private mode: the choice lasts for this page only */
+    }
+    apply(next);
+  });
+  window.addEventListener("storage", function (event) {
+    if (event.key === KEY) apply(current()); // another tab switched
+  });
+
+  var queued = false;
+  document.addEventListener("DOMContentLoaded", function () {
+    new MutationObserver(function () {
+      if (queued) return;
+      queued = true;
+      window.requestAnimationFrame(function () {
+        queued = false;
+        syncButton(current());
+        themeAllGraphs();
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+})();
