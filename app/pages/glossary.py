@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
+from app.components.glossary_links import term_anchor
 from app.config import TITLE
 from app.content import get_content
 
@@ -30,7 +31,7 @@ def entry_view(entry) -> html.Div:
     stage = get_content().stage(entry.stage)
     return html.Div(
         [
-            html.Dt(entry.term, className="glossary-term"),
+            html.Dt(entry.term, className="glossary-term", id=term_anchor(entry.term)),
             html.Dd(
                 [
                     entry.definition,
