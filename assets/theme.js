@@ -59,30 +59,35 @@
     }, obj);
   }
 
+  // The theme a chart is drawn in travels inside its layout (`ogeloTheme`): Dash keeps a
+  // relayout's changes in the figure it re-draws, and a fresh figure from the server comes
+  // without it, that is, in the light theme.
   function themeGraph(gd) {
     if (!window.Plotly || !gd._fullLayout || !gd.layout) return;
-    if (gd.layout !== gd.__themeRef) {
-      // A new figure arrived (Plotly.react): it is drawn in the light theme.
-      gd.__themeRef = gd.layout;
-      gd.__themeApplied = "light";
-      gd.__themeSaved = null;
-    }
+    var applied = gd.layout.ogeloTheme === "dark" ? "dark" : "light";
     var want = document.documentElement.getAttribute("data-bs-theme") === "dark" ? "dark" : "light";
-    if (want === gd.__themeApplied) return;
-    gd.__themeApplied = want;
+    if (want === applied) return;
+    var update;
     if (want === "dark") {
-      var update = darkUpdate(gd);
+      update = darkUpdate(gd);
       var saved = {};
       Object.keys(update).forEach(function (k) {
         var v = nestedGet(gd.layout, k);
         saved[k] = v === undefined ? null : v;
       });
-      gd.__themeSaved = saved;
-      window.Plotly.relayout(gd, update);
-    } else if (gd.__themeSaved) {
-      window.Plotly.relayout(gd, gd.__themeSaved);
+      gd.__themeSaved = saved; // the light values, to put back
+      update.ogeloTheme = "dark";
+    } else {
+      update = gd.__themeSaved || {};
+      if (!gd.__themeSaved) {
+        Object.keys(darkUpdate(gd)).forEach(function (k) {
+          update[k] = null; // back to the figure template's own colours
+        });
+      }
+      update.ogeloTheme = null;
       gd.__themeSaved = null;
     }
+    window.Plotly.relayout(gd, update);
   }
 
   function themeAllGraphs() {

@@ -1,11 +1,14 @@
-"""What keyboard and phone users see: a visible focus ring (also on the blue navbar), and
-wide tables that become stacked cards on a 375 px screen."""
+"""What keyboard, phone and screen-reader users get: a visible focus ring (also on the blue
+navbar), a skip link, focus that follows a job's Cancel button, stacked tables and a menu
+'On this page' on a phone, dark mode, glossary links, and progress export and import."""
 
 from __future__ import annotations
 
+import json
+
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import click
+from tests.browser.helpers import attribute_of, click, type_into
 from tests.helpers import wait_until
 
 
@@ -57,3 +60,158 @@ def test_on_a_phone_the_follow_a_model_table_becomes_stacked_cards(br, app_url):
     assert layout["display"] == "block"
     assert layout["label"] == '"Stage"'
     assert layout["right"] <= layout["width"]
+
+
+def active_id(br) -> str:
+    return br.driver.execute_script("return document.activeElement.id || ''")
+
+
+def test_the_first_tab_offers_a_skip_link_that_moves_focus_to_the_content(br, app_url):
+    open_settled(br, app_url + "/training")
+    br.driver.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
+    br.driver.find_element("css selector", "body").send_keys(Keys.TAB)
+    assert active_id(br) == "skip-link"
+    top = br.driver.execute_script("return document.activeElement.getBoundingClientRect().top")
+    assert top >= 0  # shown on screen while focused
+    br.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_until(lambda: active_id(br) == "main")
+
+
+def test_the_phone_menu_button_says_whether_the_menu_is_open(br, app_url):
+    phone(br)
+    open_settled(br, app_url + "/overview")
+    toggle = "#sidebar-toggle"
+    wait_until(lambda: attribute_of(br, toggle, "aria-expanded") == "false")
+    click(br, toggle)
+    wait_until(lambda: attribute_of(br, toggle, "aria-expanded") == "true")
+    click(br, toggle)
+    wait_until(lambda: attribute_of(br, toggle, "aria-expanded") == "false")
+
+
+TOC_STATE = """const a = document.querySelector('.toc-aside a.active');
+const aside = document.querySelector('.toc-aside').getBoundingClientRect();
+return {active: a ? a.getAttribute('data-toc') : null, asideTop: aside.top,
+        visible: aside.top >= 0 && aside.top < innerHeight, scrollY: scrollY,
+        back: document.getElementById('back-to-top').classList.contains('show')};"""
+
+
+def test_on_this_page_follows_the_reader_and_back_to_top_returns(br, app_url):
+    open_settled(br, app_url + "/training")
+    target = "section-reading-a-loss-curve"
+    br.driver.execute_script(
+        "const top = document.getElementById(arguments[0]).getBoundingClientRect().top;"
+        "window.scrollTo({top: scrollY + top - 80, behavior: 'instant'});",
+        target,
+    )
+    state = wait_until(
+        lambda: (s := br.driver.execute_script(TOC_STATE))["active"] == target and s, 10
+    )
+    assert state["visible"] and state["scrollY"] > 1000  # the list stayed in view
+    assert state["back"]
+    assert attribute_of(br, f'.toc-aside a[data-toc="{target}"]', "aria-current") == "location"
+    click(br, "#back-to-top")
+    wait_until(lambda: br.driver.execute_script("return window.scrollY") < 5, 10)
+
+
+def test_on_a_phone_on_this_page_is_a_menu_that_stays_under_the_navbar(br, app_url):
+    phone(br)
+    open_settled(br, app_url + "/evaluation")
+    click(br, "#toc-menu summary")
+    wait_until(lambda: attribute_of(br, "#toc-menu", "open") is not None)
+    click(br, '#toc-menu a[data-toc="section-contamination"]')
+    wait_until(lambda: attribute_of(br, "#toc-menu", "open") is None)
+    wait_until(  # the page scrolls (smoothly) to the section
+        lambda: (
+            0
+            <= br.driver.execute_script(
+                "return document.getElementById('section-contamination').getBoundingClientRect().top"
+            )
+            < 300
+        ),
+        10,
+    )
+    menu_top = br.driver.execute_script(
+        "return document.getElementById('toc-menu').getBoundingClientRect().top"
+    )
+    navbar = br.driver.execute_script(
+        "return document.querySelector('.app-navbar').getBoundingClientRect().bottom"
+    )
+    assert abs(menu_top - navbar) <= 2  # stuck right under the navbar
+
+
+def chart_font_color(br):
+    return br.driver.execute_script(
+        "const g = document.querySelector('.js-plotly-plot');"
+        "return g && g._fullLayout ? g._fullLayout.font.color : null;"
+    )
+
+
+def test_dark_mode_follows_the_system_is_switchable_and_remembered(br, app_url):
+    br.driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
+    )
+    open_settled(br, app_url + "/training")
+    assert attribute_of(br, "html", "data-bs-theme") == "dark"
+    wait_until(lambda: chart_font_color(br) == "#dee2e6", 15)  # charts follow
+    assert attribute_of(br, "#theme-toggle", "aria-label") == "Switch to light mode"
+
+    click(br, "#theme-toggle")
+    wait_until(lambda: attribute_of(br, "html", "data-bs-theme") == "light")
+    wait_until(lambda: chart_font_color(br) == "#212529", 15)
+    background = br.driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(22, 25, 29)"
+
+    br.driver.refresh()  # the choice outlives a reload, against the system's setting
+    br.wait_for_element("#main h1", timeout=20)
+    assert attribute_of(br, "html", "data-bs-theme") == "light"
+    click(br, "#theme-toggle")
+    wait_until(lambda: attribute_of(br, "html", "data-bs-theme") == "dark")
+    wait_until(lambda: chart_font_color(br) == "#dee2e6", 15)
+
+
+def test_glossary_terms_in_the_text_link_to_their_definitions(br, app_url):
+    open_settled(br, app_url + "/data-preprocessing")
+    link = br.wait_for_element('.prose a[href="/glossary#term-minhash"]', timeout=10)
+    assert link.text.lower() == "minhash"
+    br.driver.get(app_url + "/glossary#term-minhash")
+    term = br.wait_for_element("#term-minhash", timeout=20)
+    assert term.text == "MinHash"
+    wait_until(
+        lambda: (
+            0
+            <= br.driver.execute_script(
+                "return document.getElementById('term-minhash').getBoundingClientRect().top"
+            )
+            < 300
+        ),
+        10,
+    )
+
+
+def test_focus_moves_to_cancel_while_a_job_runs_and_back_after(br, app_url):
+    lab = "#cleaning_pipeline"
+    open_settled(br, app_url + "/data-preprocessing")
+    br.wait_for_contains_text(f"{lab}-recall", "%", timeout=60)
+    for name, value in (("n_gram", "1"), ("bands", "100"), ("rows", "4")):  # ~2 s of hashing
+        type_into(br, f"{lab}-{name}", value)
+    click(br, f"{lab}-start")
+    wait_until(lambda: active_id(br) == "cleaning_pipeline-cancel", 10)
+    br.driver.switch_to.active_element.send_keys(Keys.ENTER)  # cancel from the keyboard
+    br.wait_for_contains_text(f"{lab}-live", "Cancelled", timeout=10)
+    wait_until(lambda: active_id(br) == "cleaning_pipeline-start", 10)
+
+
+def test_progress_exports_and_imports_and_a_bad_file_changes_nothing(br, app_url, tmp_path):
+    open_settled(br, app_url + "/")
+    good = tmp_path / "ogelo-progress.json"
+    good.write_text(json.dumps({"version": 2, "stages": {"training": {"completed": True}}}))
+    bad = tmp_path / "notes.json"
+    bad.write_text("{ this is not json")
+    upload = "#progress-upload input[type=file]"
+    br.driver.find_element("css selector", upload).send_keys(str(good))
+    br.wait_for_contains_text("#progress-import-message", "Imported ogelo-progress.json")
+    br.wait_for_text_to_equal("#sidebar-progress-text", "1 of 8 stages completed", timeout=10)
+    br.driver.find_element("css selector", upload).send_keys(str(bad))
+    br.wait_for_contains_text("#progress-import-message", "notes.json is not a JSON file")
+    assert br.find_element("#sidebar-progress-text").text == "1 of 8 stages completed"
