@@ -21,6 +21,15 @@
     });
   }
 
+  // dcc.Upload's hidden file input is named by the text of the button around it.
+  function nameFileInputs() {
+    document.querySelectorAll('input[type="file"]:not([aria-label])').forEach(function (input) {
+      var box = input.parentElement;
+      var name = box ? labelText(box) : "";
+      input.setAttribute("aria-label", name || "Choose a file");
+    });
+  }
+
   // A progress bar is named by the status line under it, or by its lab's title.
   function nameProgressBars() {
     var bars = document.querySelectorAll(
@@ -75,6 +84,7 @@
   function repair() {
     if (!document.documentElement.lang) document.documentElement.lang = "en";
     nameSliders();
+    nameFileInputs();
     nameProgressBars();
     focusableScrollers();
     stackableTables();

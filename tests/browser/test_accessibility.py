@@ -1,5 +1,5 @@
 """Every route works for everyone: axe-core finds no serious or critical accessibility
-violation, and nothing is wider than a 375 px phone screen.
+violation, in light and in dark mode, and nothing is wider than a 375 px phone screen.
 
 axe-core (Deque's rules engine, the one browsers' own audits build on) is installed from
 the npm registry by `tests/browser/install_axe.sh` (.ci/run calls it).
@@ -61,10 +61,14 @@ def axe_violations(br, source: str) -> list[dict]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("path", ROUTES)
-def test_no_serious_or_critical_accessibility_violation(br, app_url, axe_source, path):
+def test_no_serious_or_critical_accessibility_violation(br, app_url, axe_source, path, theme):
     br.driver.set_script_timeout(60)
+    features = [{"name": "prefers-color-scheme", "value": theme}]
+    br.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": features})
     open_settled(br, app_url + path)
+    assert br.driver.execute_script("return document.documentElement.dataset.bsTheme") == theme
     found = axe_violations(br, axe_source)
     assert not found, "\n".join(
         f"{v['impact']} {v['id']}: {v['help']} at {v['targets']}" for v in found
