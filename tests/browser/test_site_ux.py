@@ -120,16 +120,8 @@ def test_on_a_phone_on_this_page_is_a_menu_that_stays_under_the_navbar(br, app_u
     wait_until(lambda: attribute_of(br, "#toc-menu", "open") is not None)
     click(br, '#toc-menu a[data-toc="section-contamination"]')
     wait_until(lambda: attribute_of(br, "#toc-menu", "open") is None)
-    wait_until(  # the page scrolls (smoothly) to the section
-        lambda: (
-            0
-            <= br.driver.execute_script(
-                "return document.getElementById('section-contamination').getBoundingClientRect().top"
-            )
-            < 300
-        ),
-        10,
-    )
+    top = "return document.getElementById('section-contamination').getBoundingClientRect().top"
+    wait_until(lambda: 0 <= br.driver.execute_script(top) < 300, 10)  # scrolls (smoothly) there
     menu_top = br.driver.execute_script(
         "return document.getElementById('toc-menu').getBoundingClientRect().top"
     )
@@ -215,3 +207,14 @@ def test_progress_exports_and_imports_and_a_bad_file_changes_nothing(br, app_url
     br.driver.find_element("css selector", upload).send_keys(str(bad))
     br.wait_for_contains_text("#progress-import-message", "notes.json is not a JSON file")
     assert br.find_element("#sidebar-progress-text").text == "1 of 8 stages completed"
+
+
+def test_sliders_are_named_by_their_labels(br, app_url):
+    open_settled(br, app_url + "/model-architecture")
+    for slider, name in (
+        ("position_maps-positions", "Positions"),
+        ("position_maps-dims", "Dimensions"),
+    ):
+        handle = f'#{slider} [role="slider"]'
+        br.wait_for_element(handle, timeout=20)
+        wait_until(lambda h=handle, n=name: attribute_of(br, h, "aria-label") == n, 10)
