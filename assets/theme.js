@@ -90,13 +90,55 @@
     window.Plotly.relayout(gd, update);
   }
 
+  // A chart title or axis title wider than a phone's chart is cut at the edge: shrink its
+  // font a step at a time (re-checked after every redraw) until it fits, or reaches 9 px.
+  function fitTitles(gd) {
+    if (!window.Plotly || !gd._fullLayout) return;
+    var svg = gd.querySelector(".main-svg");
+    if (!svg) return;
+    var box = svg.getBoundingClientRect();
+    if (!box.width) return;
+    var update = {};
+    gd.querySelectorAll(".gtitle, text[class$='title']").forEach(function (t) {
+      var r = t.getBoundingClientRect();
+      if (!r.width) return;
+      var cut = r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 ||
+        r.bottom > box.bottom + 1;
+      if (!cut) return;
+      var m = /^([xy]\d*)title$/.exec(t.getAttribute("class") || "");
+      var key = t.classList.contains("gtitle") ? "title" : m ? m[1].replace(/^([xy])/, "$1axis") + ".title" : null;
+      if (!key) return;
+      var obj = key.split(".").reduce(function (o, k) { return o && o[k]; }, gd._fullLayout);
+      var size = obj && obj.font && obj.font.size;
+      var floor = key === "title" ? 12 : 9;
+      if (size && size > floor) {
+        update[key + ".font.size"] = Math.max(floor, Math.floor(size * 0.85));
+        return;
+      }
+      // The chart's title is still too wide at a readable size: break it onto two lines.
+      var given = gd.layout.title;
+      var text = key === "title" && (typeof given === "string" ? given : given && given.text);
+      if (typeof text === "string" && text.indexOf("<") < 0 && text.indexOf(" ") > 0) {
+        var mid = text.length / 2, at = -1;
+        for (var i = 0; i < text.length; i++) {
+          if (text[i] === " " && (at < 0 || Math.abs(i - mid) < Math.abs(at - mid))) at = i;
+        }
+        update["title.text"] = text.slice(0, at) + "<br>" + text.slice(at + 1);
+        update["margin.t"] = (gd._fullLayout.margin.t || 48) + Math.ceil(size * 1.3);
+      }
+    });
+    if (Object.keys(update).length) window.Plotly.relayout(gd, update);
+  }
+
   function themeAllGraphs() {
     document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
       if (!gd.__themeHooked && typeof gd.on === "function") {
         gd.__themeHooked = true;
         gd.on("plotly_afterplot", function () {
           themeGraph(gd);
+          fitTitles(gd);
         });
+        fitTitles(gd);
       }
       themeGraph(gd);
     });

@@ -92,3 +92,30 @@ def test_no_route_is_wider_than_a_375px_phone(br, app_url, path):
                      String(e.className).split(' ').join('.') : ''));"""
     )
     assert wide == [], f"{path} scrolls sideways at 375 px; too wide: {wide}"
+
+
+CUT_TITLES = """const out = [];
+document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+  const svg = gd.querySelector('.main-svg');
+  const b = svg ? svg.getBoundingClientRect() : null;
+  if (!b || !b.width) return;
+  gd.querySelectorAll(".gtitle, text[class$='title']").forEach(t => {
+    const r = t.getBoundingClientRect();
+    if (r.width && (r.left < b.left - 1 || r.right > b.right + 1 ||
+                    r.top < b.top - 1 || r.bottom > b.bottom + 1)) {
+      out.push(t.textContent);
+    }
+  });
+});
+return out;"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [p.path for p in PAGES])
+def test_no_chart_title_or_axis_title_is_cut_on_a_phone(br, app_url, path):
+    phone(br)
+    open_settled(br, app_url + path)
+    try:  # titles that do not fit are shrunk, then wrapped, after each draw (assets/theme.js)
+        wait_until(lambda: not br.driver.execute_script(CUT_TITLES), 15)
+    except AssertionError:
+        pytest.fail(f"cut at 375 px on {path}: {br.driver.execute_script(CUT_TITLES)}")
