@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import dash
+from flask import request
 
-from app.config import ASSETS_DIR, TITLE
+from app.config import ASSETS_DIR, DEFAULT_CACHE_DIR, TITLE, settings
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+class GuideDash(dash.Dash):
+    """Dash, with each page's own <title> in the HTML it serves (Dash puts the app's title
+    there and sets the page's in the browser), and without the Python version in the
+    page's config (kept in debug mode)."""
+
+    def _config(self):
+        config = super()._config()
+        if not settings.debug:
+            config.pop("python_version", None)
+        return config
+
+    def interpolate_index(self, **kwargs):
+        from app.server.routes import page_title
+
+        kwargs["title"] = html.escape(page_title(request.path, self.title))
+        return super().interpolate_index(**kwargs)
 
 
 def create_app(*, warm: bool = True) -> dash.Dash:
     """Build the app: validate content, register pages and labs, wire the shell, and
     (unless `warm` is False) start computing the labs' default results in the background."""
+    from app import server
     from app.content import get_content
     from app.core.tinylm.runtime import cap_blas_threads_for_serving
+    from app.server.cache_dir import ensure_private_dir
+    from app.server.limits import on_callback_error
     from app.services.jobs import background_manager
 
     get_content()  # fail fast, naming the file and field, if content/ is broken
     cap_blas_threads_for_serving()  # the tiny GPT's matrices are small; see runtime.py
-    app = dash.Dash(
+    ensure_private_dir(settings.cache_dir, strict=settings.cache_dir == DEFAULT_CACHE_DIR)
+    app = GuideDash(
         __name__,
         title=TITLE,
         update_title=None,
@@ -30,6 +54,7 @@ def create_app(*, warm: bool = True) -> dash.Dash:
         suppress_callback_exceptions=True,
         background_callback_manager=background_manager(),
         compress=True,
+        on_error=on_callback_error,  # an exception in a callback: logged, no update
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {
@@ -44,6 +69,7 @@ def create_app(*, warm: bool = True) -> dash.Dash:
 
     import_all_labs()  # registers every lab's callbacks before the first request
     app.layout = shell.layout
+    server.install(app)
     if warm:
         from app.services.warmup import start_warmup
 

@@ -36,9 +36,20 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
+    from werkzeug.serving import WSGIRequestHandler
+
     from app import create_app
 
-    create_app().run(host=args.host, port=args.port, debug=args.debug)
+    class QuietHandler(WSGIRequestHandler):
+        def version_string(self) -> str:  # not "Werkzeug/x Python/y"
+            return "ogelo-guide"
+
+    create_app().run(
+        host=args.host,
+        port=args.port,
+        debug=args.debug,
+        request_handler=WSGIRequestHandler if args.debug else QuietHandler,
+    )
 
 
 if __name__ == "__main__":

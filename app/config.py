@@ -16,6 +16,9 @@ ASSETS_DIR = ROOT / "assets"
 
 TITLE = "Ogelo Concise LLM Training Pipeline Guide"
 
+# In the shared temporary folder: created private to the user and checked (app/server).
+DEFAULT_CACHE_DIR = str(Path(tempfile.gettempdir()) / "ogelo-cache")
+
 
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
@@ -83,6 +86,12 @@ class Settings:
     job_max_concurrent: int = field(
         metadata={"env": "JOB_MAX_CONCURRENT", "help": "jobs that may run at once"}
     )
+    max_request_bytes: int = field(
+        metadata={
+            "env": "MAX_REQUEST_BYTES",
+            "help": "largest request body, in bytes; bigger ones get HTTP 413",
+        },
+    )
 
 
 def load_settings() -> Settings:
@@ -92,13 +101,14 @@ def load_settings() -> Settings:
         content_dir=_env_str("CONTENT_DIR", str(CONTENT_DIR)),
         port=_env_int("PORT", 8050),
         debug=_env_bool("DEBUG", False),
-        cache_dir=_env_str("CACHE_DIR", str(Path(tempfile.gettempdir()) / "ogelo-cache")),
+        cache_dir=_env_str("CACHE_DIR", DEFAULT_CACHE_DIR),
         cache_size_limit_mb=_env_int("CACHE_SIZE_LIMIT_MB", 512),
         redis_url=_env_str("REDIS_URL", ""),
         job_max_steps=_env_int("JOB_MAX_STEPS", 2000),
         job_max_params=_env_int("JOB_MAX_PARAMS", 2_000_000),
         job_time_limit_s=_env_float("JOB_TIME_LIMIT_S", 180.0),
         job_max_concurrent=_env_int("JOB_MAX_CONCURRENT", 2),
+        max_request_bytes=_env_int("MAX_REQUEST_BYTES", 1_000_000),
     )
 
 

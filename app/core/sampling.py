@@ -5,7 +5,7 @@ tokens the tiny GPT generates; here they are spelled out so a lab can show which
 candidates survive. Temperature divides the logits (0 means greedy: only the likeliest
 token); top-k keeps the k highest logits (ties at the k-th all stay); top-p keeps the
 smallest set of likeliest tokens whose probabilities reach p (nucleus sampling, Holtzman
-et al. 2020, "The Curious Case of Neural Text Degeneration").
+et al. 2019, "The Curious Case of Neural Text Degeneration").
 """
 
 from __future__ import annotations

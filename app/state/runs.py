@@ -5,7 +5,8 @@ Schema: a list (newest last) of at most MAX_RUNS_KEPT records::
 
     {"id": str, "label": str, "final_val_loss": float | None, "final_train_loss": ...,
      "tokens_per_second": ..., "stopped_because": None | "cancelled" | "time limit" |
-     "diverged", "val_step": [int, ...], "val_loss": [float, ...]}
+     "diverged", "n_params": int, "tokens_seen": int (optional),
+     "val_step": [int, ...], "val_loss": [float, ...]}
 
 Everything the browser gives back goes through `sanitize_runs()`. No Dash here.
 """
@@ -38,26 +39,29 @@ def sanitize_runs(data) -> list[dict]:
             continue
         if not all(_is_number(x) for x in steps + losses):
             continue
-        kept.append(
-            {
-                "id": r["id"][:40],
-                "label": r["label"][:80],
-                "final_val_loss": r.get("final_val_loss")
-                if _is_number(r.get("final_val_loss"))
-                else None,
-                "final_train_loss": r.get("final_train_loss")
-                if _is_number(r.get("final_train_loss"))
-                else None,
-                "tokens_per_second": r.get("tokens_per_second")
-                if _is_number(r.get("tokens_per_second"))
-                else None,
-                "stopped_because": r.get("stopped_because")
-                if r.get("stopped_because") in (None, "cancelled", "time limit", "diverged")
-                else None,
-                "val_step": steps,
-                "val_loss": losses,
-            }
-        )
+        record = {
+            "id": r["id"][:40],
+            "label": r["label"][:80],
+            "final_val_loss": r.get("final_val_loss")
+            if _is_number(r.get("final_val_loss"))
+            else None,
+            "final_train_loss": r.get("final_train_loss")
+            if _is_number(r.get("final_train_loss"))
+            else None,
+            "tokens_per_second": r.get("tokens_per_second")
+            if _is_number(r.get("tokens_per_second"))
+            else None,
+            "stopped_because": r.get("stopped_because")
+            if r.get("stopped_because") in (None, "cancelled", "time limit", "diverged")
+            else None,
+            "val_step": steps,
+            "val_loss": losses,
+        }
+        # optional: model size and data seen, for the scaling-law lab (older records lack them)
+        for key in ("n_params", "tokens_seen"):
+            if _is_number(r.get(key)) and r[key] > 0:
+                record[key] = r[key]
+        kept.append(record)
     return kept[-MAX_RUNS_KEPT:]
 
 

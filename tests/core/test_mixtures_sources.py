@@ -60,7 +60,8 @@ def test_every_mixture_adds_up_to_about_100_percent(mixture):
 )
 def test_token_counts_add_up_to_the_stated_total(mixture_id, stated_total, tolerance):
     """RedPajama's card: 1,210B by slice, "1.2 Trillion" in total. Dolma v1's card: 3,085.4B
-    by source, 3,084B printed as the total (rounded per row). FineWeb: one source, more than 18.5T on its dataset card (15T was v1.0)."""
+    by source, 3,084B printed as the total (rounded per row). FineWeb: one source,
+    more than 18.5T on its dataset card (15T was v1.0)."""
     m = get_mixture(mixture_id)
     assert m.total_tokens == stated_total
     assert sum(tokens(mixture_id).values()) == pytest.approx(stated_total, abs=tolerance)

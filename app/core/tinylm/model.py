@@ -458,7 +458,7 @@ class TinyGPT:
 
         temperature 0 is greedy (argmax); top_k keeps the k likeliest tokens; top_p keeps
         the smallest set whose probability reaches p (nucleus sampling, Holtzman et al.
-        2020). The context is cropped to the last seq_len tokens.
+        2019). The context is cropped to the last seq_len tokens.
         """
         if not isinstance(max_tokens, int | np.integer) or max_tokens < 0:
             raise ValueError("The number of tokens to generate must be a whole number ≥ 0.")

@@ -274,6 +274,9 @@ def run_record(result: dict) -> dict:
         "final_train_loss": result["final_train_loss"],
         "tokens_per_second": result["tokens_per_second"],
         "stopped_because": result["stopped_because"],
+        # for the scaling-law lab (model-selection page): model size and data seen
+        "n_params": result["n_params"],
+        "tokens_seen": result["steps_done"] * s["batch_size"] * s["seq_len"],
         "val_step": [h["val_step"][i] for i in keep],
         "val_loss": [h["val_loss"][i] for i in keep],
     }

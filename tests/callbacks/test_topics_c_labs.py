@@ -1,0 +1,165 @@
+"""Callbacks of the RLHF, Bias, Model-selection and Data-engineering labs: good input gives
+numbers, bad input a sentence next to the field (never a traceback or a blank chart)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.labs import (
+    bias_fairness,
+    bias_filters,
+    bias_weat,
+    dataeng_mixture,
+    dataeng_packing,
+    dataeng_shards,
+    rlhf_best_of_n,
+    rlhf_reward_model,
+    selection_chooser,
+    selection_scaling,
+)
+from app.services.tinygpt import dpo as dpo_job
+from app.validation import InputError
+from tests.helpers import error_text, is_message_figure, stat_values
+
+
+def test_reward_model_reports_held_out_accuracy_and_refuses_bad_settings():
+    stats, cal, scatter, weights, err = rlhf_reward_model.update(25, "1", ["words", "repetition"])
+    assert err is None and "%" in stat_values(stats)["Held-out accuracy"]
+    assert weights["data"][0]["y"] == ["Length (words)", "Repeated words"]
+    *_, err = rlhf_reward_model.update("lots", "1", ["words"])
+    assert "Held-out share" in error_text(err)
+    stats, cal, *_, err = rlhf_reward_model.update(25, "1", [])
+    assert "at least one feature" in error_text(err) and is_message_figure(cal)
+    assert "Regularisation" in error_text(rlhf_reward_model.update(25, "999", ["words"])[-1])
+
+
+def test_best_of_n_answers_fast_and_plots_against_the_kl_bound():
+    start = time.perf_counter()
+    stats, fig, err = rlhf_best_of_n.update("no_length", "kl")
+    assert time.perf_counter() - start < 2 and err is None
+    x = fig["data"][0]["x"]
+    assert x[0] == 0 and x == sorted(x)  # log 1 − 0 = 0, then rising
+    assert "Horizontal axis" in error_text(rlhf_best_of_n.update("all", "<b>")[-1])
+
+
+def test_dpo_beta_slider_stops_map_to_beta_and_anything_else_is_refused():
+    from app.labs import rlhf_dpo
+
+    assert [rlhf_dpo.beta_of(i) for i in range(len(rlhf_dpo.BETAS))] == list(rlhf_dpo.BETAS)
+    assert rlhf_dpo.beta_of(99) is None and rlhf_dpo.beta_of("1") is None
+    with pytest.raises(InputError, match="β: please enter a number"):
+        dpo_job.parse_settings({"beta": rlhf_dpo.beta_of(-1), "steps": 10, "lr": 1e-5})
+
+
+def test_dpo_settings_are_validated_and_bounded():
+    run = dpo_job.parse_settings({"beta": "0.5", "steps": 20, "lr": 1e-5})
+    assert run.beta == 0.5 and run.steps == 20
+    with pytest.raises(InputError, match="Steps: must be at most"):
+        dpo_job.parse_settings({"beta": 0.1, "steps": 10_000, "lr": 1e-5})
+    with pytest.raises(InputError, match="β"):
+        dpo_job.parse_settings({"beta": 0, "steps": 10, "lr": 1e-5})
+
+
+def test_filter_gap_moves_with_the_threshold_and_bad_thresholds_are_named():
+    strict, *_ = bias_filters.update("min_stop_words", 2, "off")
+    relaxed, *_ = bias_filters.update("min_stop_words", 0, "off")
+    assert stat_values(strict)["Dialect spelling"] != stat_values(relaxed)["Dialect spelling"]
+    assert "whole number" in error_text(bias_filters.update("min_doc_words", 2.5, "off")[-1])
+    assert "at most" in error_text(bias_filters.update("min_line_punct_ratio", 3, "off")[-1])
+    assert "Rule to adjust" in error_text(bias_filters.update("drop_tables", 1, "off")[-1])
+
+
+def test_weat_shows_a_smaller_effect_after_augmentation():
+    stats, fig, err = bias_weat.update("0.85")
+    values = stat_values(stats)
+    assert abs(float(values["Effect size after CDA"])) < float(values["Effect size before"])
+    assert "Skew" in error_text(bias_weat.update("0.33")[-1])
+
+
+def test_fairness_thresholds_are_checked_and_gaps_reported():
+    stats, table, fig, err = bias_fairness.update(0.5, 0.3, "eo")
+    assert err is None and fig["layout"]["xaxis"]["title"]["text"] == "Equalised odds gap"
+    assert "Threshold, group B: must be at most 1" in error_text(
+        bias_fairness.update(0.5, 7, "dp")[-1]
+    )
+
+
+def test_chooser_lists_every_model_and_names_bad_fields():
+    stats, table, fig, err = selection_chooser.update(
+        "H100 SXM", 8, "bf16", 4096, 8, 50, 5, "any", "mmlu"
+    )
+    assert err is None and "of 8" in stat_values(stats)["Models that fit"]
+    *_, err = selection_chooser.update("H100 SXM", 0, "bf16", 4096, 8, 50, 5, "any", "mmlu")
+    assert "GPUs: must be at least 1" in error_text(err)
+    *_, err = selection_chooser.update("TPU", 1, "bf16", 4096, 8, 50, 5, "any", "mmlu")
+    assert "GPU" in error_text(err)
+
+
+def test_scaling_law_falls_back_to_reference_runs_with_too_few_runs_and_survives_junk():
+    note, stats, fig, err = selection_scaling.update("n_params", 10, [{"id": 1}, "junk"])
+    assert "0 finished runs" in str(note) and err is None
+    runs = [
+        {
+            "id": f"r{i}",
+            "label": f"run {i}",
+            "val_step": [1],
+            "val_loss": [3.0],
+            "final_val_loss": 3.0 - 0.3 * i,
+            "n_params": 10_000 * (i + 1),
+            "tokens_seen": 1000,
+        }
+        for i in range(3)
+    ]
+    note, stats, fig, err = selection_scaling.update("n_params", 10, runs)
+    assert note is None and stat_values(stats)["Runs fitted"] == "3"
+    assert "Extrapolate" in error_text(selection_scaling.update("n_params", 0, runs)[-1])
+
+
+@pytest.mark.slow  # the first call trains stage 03's BPE on the corpus
+def test_packing_and_shard_labs_handle_their_inputs():
+    stats, hist, mask, err = dataeng_packing.update("512")
+    assert "%" in stat_values(stats)["Padding waste"]
+    assert "Sequence length" in error_text(dataeng_packing.update("3")[-1])
+    manifest, verdict, err = dataeng_shards.update(True, 50_000, 1, 7)
+    assert "shard-00001.bin" in str(verdict) and err is None
+    assert "Shard to damage" in error_text(dataeng_shards.update(True, 50_000, 999, 7)[-1])
+    assert "Tokens per shard" in error_text(dataeng_shards.update(False, 5, 1, 7)[-1])
+
+
+def test_mixture_epochs_follow_the_weights():
+    stats, fig, err = dataeng_mixture.update(1400, 67, 15, 4.5, 4.5, 4.5, 2.5, 2)
+    assert stat_values(stats)["Most repeated"].startswith("Wikipedia: 2.45")
+    assert "ArXiv" in error_text(dataeng_mixture.update(1400, 67, 15, 4.5, 4.5, 4.5, -1, 2)[-1])
+
+
+@pytest.fixture
+def disk_slots(tmp_path, monkeypatch):
+    import dataclasses
+
+    import diskcache
+
+    from app.services import jobs
+
+    cache = diskcache.Cache(str(tmp_path))
+    monkeypatch.setattr(jobs, "_disk_cache", lambda: cache)
+    monkeypatch.setattr(jobs, "settings", dataclasses.replace(jobs.settings, redis_url=""))
+    return jobs
+
+
+@pytest.mark.slow
+def test_a_short_dpo_job_reports_progress_and_widens_the_margin(disk_slots):
+    reports = []
+    run = dpo_job.DPOSettings(beta=0.1, steps=6, lr=3e-5)
+    history = dpo_job.run_dpo(run, lambda h: reports.append(h["step"][-1]))
+    assert history["step"][0] == 0 and history["step"][-1] == 6 and reports[-1] == 6
+    margins = [c - r for c, r in zip(history["chosen_logp"], history["rejected_logp"], strict=True)]
+    assert margins[-1] > margins[0] and history["kl"][-1] > 0
+    assert disk_slots.jobs_running() == 0  # the slot is given back
+
+
+def test_dpo_job_stops_when_cancelled(disk_slots):
+    run = dpo_job.DPOSettings(beta=0.1, steps=100, lr=3e-5)
+    history = dpo_job.run_dpo(run, should_stop=lambda: True)
+    assert history["stopped_because"] == "cancelled" and history["step"] == [0]
