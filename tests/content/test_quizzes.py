@@ -108,6 +108,7 @@ def test_the_tiny_finetune_task_still_reads_every_question():
     """The fine-tuning lab turns quiz questions into question-answer pairs."""
     from app.core.tinylm.finetune import qa_pairs
 
-    pairs = [p for p in qa_pairs(ROOT / "content") if p.source.startswith("quiz")]
+    stage_sources = {f"quiz: {s.slug}" for s in STAGES}
+    pairs = [p for p in qa_pairs(ROOT / "content") if p.source in stage_sources]
     assert len(pairs) == sum(len(s.quiz) for s in STAGES)
     assert any(p.answer.startswith("about 10.82 nats") for p in pairs)
