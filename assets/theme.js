@@ -115,16 +115,18 @@
         update[key + ".font.size"] = Math.max(floor, Math.floor(size * 0.85));
         return;
       }
-      // The chart's title is still too wide at a readable size: break it onto two lines.
-      var given = gd.layout.title;
-      var text = key === "title" && (typeof given === "string" ? given : given && given.text);
+      // Still too long at a readable size: break it onto two lines.
+      var given = nestedGet(gd.layout, key);
+      var text = typeof given === "string" ? given : given && given.text;
       if (typeof text === "string" && text.indexOf("<") < 0 && text.indexOf(" ") > 0) {
         var mid = text.length / 2, at = -1;
         for (var i = 0; i < text.length; i++) {
           if (text[i] === " " && (at < 0 || Math.abs(i - mid) < Math.abs(at - mid))) at = i;
         }
-        update["title.text"] = text.slice(0, at) + "<br>" + text.slice(at + 1);
-        update["margin.t"] = (gd._fullLayout.margin.t || 48) + Math.ceil(size * 1.3);
+        update[key + ".text"] = text.slice(0, at) + "<br>" + text.slice(at + 1);
+        if (key === "title") {
+          update["margin.t"] = (gd._fullLayout.margin.t || 48) + Math.ceil(size * 1.3);
+        }
       }
     });
     if (Object.keys(update).length) window.Plotly.relayout(gd, update);
