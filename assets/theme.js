@@ -8,9 +8,11 @@
   var KEY = "ogelo-theme";
   var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 
+  // Kept as JSON ("\"dark\""), like Dash's stores: assets/store-guard.js removes any
+  // local-storage value that is not valid JSON.
   function stored() {
     try {
-      var v = window.localStorage.getItem(KEY);
+      var v = JSON.parse(window.localStorage.getItem(KEY));
       return v === "dark" || v === "light" ? v : null;
     } catch (e) {
       return null;
@@ -176,7 +178,7 @@
     if (!event.target.closest || !event.target.closest("#theme-toggle")) return;
     var next = current() === "dark" ? "light" : "dark";
     try {
-      window.localStorage.setItem(KEY, next);
+      window.localStorage.setItem(KEY, JSON.stringify(next));
     } catch (e) {
       /* private mode: the choice lasts for this page only */
     }
