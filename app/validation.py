@@ -126,3 +126,19 @@ def parse_fields(specs, raw: dict) -> tuple[dict[str, float | int], dict[str, st
         except InputError as err:
             errors[spec.name] = str(err)
     return values, errors
+
+
+def range_text(
+    minimum: float | None, maximum: float | None, *, integer: bool = False, unit: str = ""
+) -> str:
+    """The allowed range as the form states it: 'Whole number, 1 to 4,096.', '0 to 90 %.'"""
+    kind = "Whole number" if integer else "A number"
+    if minimum is not None and maximum is not None:
+        span = f"{_fmt(minimum)} to {_amount(maximum, unit)}"
+    elif minimum is not None:
+        span = f"at least {_amount(minimum, unit)}"
+    elif maximum is not None:
+        span = f"at most {_amount(maximum, unit)}"
+    else:
+        return ""
+    return f"{kind}, {span}."

@@ -59,7 +59,16 @@ def error_text(component) -> str:
     return str(component.children[-1])
 
 
+def as_plotly(fig):
+    """A figure dict (what app/figures build) as a validated plotly Figure: raises on any
+    property Plotly does not know, and gives attribute access (fig.layout.yaxis.type)."""
+    import plotly.graph_objects as go
+
+    return fig if isinstance(fig, go.Figure) else go.Figure(fig)
+
+
 def is_message_figure(fig) -> bool:
+    fig = as_plotly(fig)
     return len(fig.data) == 0 and len(fig.layout.annotations) == 1
 
 
@@ -89,6 +98,25 @@ def run_clientside(js_function: str, *args, triggered_id=None):
     done = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=20)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def find_ids(tree) -> dict:
+    """id → component, for every component with a string id in a layout tree."""
+    found: dict = {}
+
+    def walk(node):
+        if isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+            return
+        if not hasattr(node, "to_plotly_json"):
+            return
+        if isinstance(getattr(node, "id", None), str):
+            found[node.id] = node
+        walk(getattr(node, "children", None))
+
+    walk(tree)
+    return found
 
 
 # ---- calling Dash callbacks over HTTP, as the browser does ----------------------------

@@ -7,6 +7,12 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+UPDATES = {
+    "typing": "Updates as you type.",
+    "fields": "Updates when you leave a box (or press Enter) and when you pick an option.",
+    "button": "Updates when you press the button.",
+}
+
 
 def lab_card(
     lab_id: str,
@@ -16,8 +22,11 @@ def lab_card(
     *,
     sources: list[tuple[str, str]] | None = None,
     icon: str = "bi-sliders",
+    updates: str | None = None,
 ) -> dbc.Card:
-    """A lab card. `intro`: one or two plain sentences (Markdown); `sources`: (label, url)."""
+    """A lab card. `intro`: one or two plain sentences (Markdown); `sources`: (label, url);
+    `updates`: when the results follow the inputs, said the same way in every lab: one of
+    UPDATES' keys ("typing", "fields", "button")."""
     footer = None
     if sources:
         links = []
@@ -28,13 +37,24 @@ def lab_card(
         footer = dbc.CardFooter(
             [html.Span("Sources: ", className="fw-semibold"), *links], className="small text-muted"
         )
+    when = (
+        html.P(
+            [
+                html.I(className="bi bi-arrow-repeat me-1", **{"aria-hidden": "true"}),
+                UPDATES[updates],
+            ],
+            className="lab-updates small text-muted mb-2",
+        )
+        if updates
+        else None
+    )
     return dbc.Card(
         [
             dbc.CardHeader(
                 html.H3([html.I(className=f"bi {icon} me-2"), title], className="h5 mb-0"),
                 className="lab-card-header",
             ),
-            dbc.CardBody([dcc.Markdown(intro, className="lab-intro"), body]),
+            dbc.CardBody([dcc.Markdown(intro, className="lab-intro"), when, body]),
             *([footer] if footer else []),
         ],
         id=f"{lab_id}-lab",
@@ -62,3 +82,9 @@ def formula_note(formula: str, source: str, url: str | None = None) -> html.Div:
         [html.I(className="bi bi-calculator me-2"), html.Code(formula), html.Span(" — "), src],
         className="formula-note small text-muted mt-2",
     )
+
+
+def count(n: float, singular: str, plural: str | None = None) -> str:
+    """'1 word', '2 words', '1,024 tokens': a number with its noun in the right form."""
+    word = singular if n == 1 else (plural or singular + "s")
+    return f"{n:,} {word}" if isinstance(n, int) else f"{n:,g} {word}"

@@ -69,3 +69,23 @@ def resolve_model(choice: Any, selected: Any) -> tuple[str, ModelConfig]:
         return preset_info(str(choice)).label, get_preset(str(choice))
     except ValueError:
         raise InputError("Choose a model from the list.") from None
+
+
+def context_note(name: str, cfg: ModelConfig, context: int) -> Any:
+    """A note when `context` is past the longest sequence `cfg` was built for (its
+    seq_len), or None: the arithmetic still runs, but the model cannot use that context."""
+    if context <= cfg.seq_len:
+        return None
+    import dash_bootstrap_components as dbc
+    from dash import html
+
+    return dbc.Alert(
+        [
+            html.I(className="bi bi-info-circle me-2"),
+            f"{context:,} tokens is beyond {name}'s maximum context of {cfg.seq_len:,} "
+            "tokens: the numbers below assume it could use that much, which the model as "
+            "published cannot.",
+        ],
+        color="info",
+        className="py-2 small mb-0 mt-2",
+    )

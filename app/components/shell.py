@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from app.components.progress_widgets import STATUS_ICON, STATUS_LABEL, overall_bar, progress_text
+from app.components.search import search_box
 from app.config import TITLE
 from app.content import get_content
 from app.state import progress
@@ -39,6 +40,7 @@ def navbar() -> dbc.Navbar:
                     href="/",
                     className="navbar-brand d-flex align-items-center text-white text-wrap",
                 ),
+                html.Div(search_box(), className="navbar-search ms-auto"),
                 dbc.Nav(
                     dbc.NavItem(
                         dbc.NavLink(
@@ -47,7 +49,7 @@ def navbar() -> dbc.Navbar:
                             className="text-white",
                         )
                     ),
-                    className="ms-auto d-none d-md-flex",
+                    className="ms-2 d-none d-md-flex",
                     navbar=True,
                 ),
                 theme_toggle(),

@@ -292,6 +292,113 @@ def llama2_7b_decode_bound_a100() -> str:
     return f"{2.039e12 / weights_bytes(_params('llama-2-7b'), 16):.0f}"
 
 
+# ---- 11 Embeddings, 12 RAG, 13 Agents ------------------------------------------------------
+def word_vectors_vocabulary() -> str:
+    from app.core.embeddings import load_vectors
+
+    return f"{len(load_vectors().words):,}"
+
+
+def word_vectors_training_words() -> str:
+    from app.core.embeddings import load_vectors
+
+    return f"{sum(load_vectors().source_words.values()):,}"
+
+
+def _king_queen():
+    from app.core.embeddings import compare, load_vectors
+
+    return compare(load_vectors(), "king", "queen")
+
+
+def king_queen_cosine() -> str:
+    return f"{_king_queen().cosine:.2f}"
+
+
+def king_queen_dot() -> str:
+    return f"{_king_queen().dot:.1f}"
+
+
+def king_queen_euclidean() -> str:
+    return f"{_king_queen().euclidean:.2f}"
+
+
+def king_length() -> str:
+    return f"{_king_queen().norm_a:.2f}"
+
+
+def queen_length() -> str:
+    return f"{_king_queen().norm_b:.2f}"
+
+
+def _bm25_toy():
+    """Three toy chunks; the query 'cache' occurs twice in the 4-word chunk 1, nowhere else.
+    Lucene BM25 (k1 = 1.5, b = 0.75) by the bm25s library."""
+    import bm25s
+
+    docs = [["kv", "cache", "grows", "cache"], ["loss", "falls"], ["batch", "size", "grows"]]
+    index = bm25s.BM25()
+    index.index(docs, show_progress=False)
+    return index.get_scores(["cache"])
+
+
+def bm25_toy_idf() -> str:
+    return f"{math.log(1 + (3 - 1 + 0.5) / (1 + 0.5)):.3f}"
+
+
+def bm25_toy_score() -> str:
+    return f"{float(_bm25_toy()[0]):.3f}"
+
+
+def rrf_rank_1_and_3() -> str:
+    from app.core.retrieval.index import rrf_fuse
+
+    return f"{dict(rrf_fuse([[7, 1, 2], [1, 2, 7]]))[7]:.4f}"
+
+
+def rrf_rank_2_and_1() -> str:
+    from app.core.retrieval.index import rrf_fuse
+
+    return f"{dict(rrf_fuse([[7, 1, 2], [1, 2, 7]]))[1]:.4f}"
+
+
+def _agent_example():
+    import json
+
+    from app.core.agents.context import Step, context_cost
+    from app.core.agents.tools import call
+
+    task = "Can Llama 2 7B be fully fine-tuned on one 80 GB GPU?"
+    args = [
+        ("param_count", {"preset": "llama-2-7b"}),
+        ("training_memory", {"preset": "llama-2-7b", "micro_batch": 1, "seq_len": 2048}),
+        ("calculator", {"expression": "16 * 6.74e9 / 1e9"}),
+    ]
+    steps = [
+        Step("I need the next number.", tool, json.dumps(a), json.dumps(call(tool, a)))
+        for tool, a in args
+    ]
+    return context_cost(task, steps, 3.0, 15.0)
+
+
+def agent_example_first_context() -> str:
+    return f"{_agent_example().context_tokens[0]:,}"
+
+
+def agent_example_last_context() -> str:
+    return f"{_agent_example().context_tokens[-1]:,}"
+
+
+def agent_example_billed() -> str:
+    return f"{_agent_example().input_tokens_billed + _agent_example().context_tokens[-1]:,}"
+
+
+def agent_example_cost() -> str:
+    cost = _agent_example()
+    dollars = (cost.input_tokens_billed + cost.context_tokens[-1]) * 3.0 / 1e6
+    return f"${dollars:.3f}"
+
+
 FACTS: dict[str, Callable[[], str]] = {
     name: fn
     for name, fn in globals().items()

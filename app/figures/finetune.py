@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
-
-from app.figures.theme import PALETTE, message_figure, themed
+from app.figures.theme import PALETTE, figure, message_figure, themed
 from app.figures.training import loss_curve
 
 
-def finetune_loss_figure(history: dict) -> go.Figure:
+def finetune_loss_figure(history: dict) -> dict:
     """Training-answer loss (each batch), held-out answer loss and the loss on the original
     pretraining validation text (each evaluation, from step 0 = before fine-tuning), with
     the pretraining loss before fine-tuning as a dashed line: a rise above it is forgetting.
     """
     if not history or not history.get("eval_step"):
         return message_figure("Press Start: the losses appear here as the model fine-tunes.")
-    fig = go.Figure()
-    for trace in (
+    traces = [
         loss_curve(
             history["step"],
             history["train_loss"],
@@ -42,12 +39,12 @@ def finetune_loss_figure(history: dict) -> go.Figure:
             "pretraining-text loss",
             symbol="diamond",
         ),
-    ):
-        fig.add_trace(trace)
+    ]
     start = history["pretrain_val_loss"][0]
     if start is not None:  # a trace, not an annotation: its label never covers the lines
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[0, history["total_steps"]],
                 y=[start, start],
                 mode="lines",
@@ -65,7 +62,15 @@ def finetune_loss_figure(history: dict) -> go.Figure:
     # The changes that matter are tenths of a nat: zoom to the curves rather than from 0.
     low, high = (min(values), max(values)) if values else (0.0, 3.0)
     pad = max(0.05, 0.08 * (high - low))
-    fig.update_xaxes(title_text="Fine-tuning step", range=[0, history["total_steps"]])
-    fig.update_yaxes(title_text="Loss (nats per character)", range=[max(0, low - pad), high + pad])
-    fig.update_layout(legend=dict(y=-0.3, yanchor="top"), margin=dict(b=130), uirevision="live")
+    fig = figure(
+        traces,
+        xaxis={"title": {"text": "Fine-tuning step"}, "range": [0, history["total_steps"]]},
+        yaxis={
+            "title": {"text": "Loss (nats per character)"},
+            "range": [max(0, low - pad), high + pad],
+        },
+        legend={"y": -0.3, "yanchor": "top"},
+        margin={"b": 130},
+        uirevision="live",
+    )
     return themed(fig, title="Task loss and forgetting", height=420)

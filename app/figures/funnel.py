@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
-from app.figures.theme import PALETTE, themed
+from app.figures.theme import PALETTE, esc, figure, themed
 
 
-def funnel_figure(step_names: list[str], docs: list[int], tokens: list[int]) -> go.Figure:
+def funnel_figure(step_names: list[str], docs: list[int], tokens: list[int]) -> dict:
     """Horizontal bars, first step on top: the share of pages and of tokens still in the
     corpus after each step, as a percentage of the raw crawl, labelled with the counts."""
     if not step_names or len(step_names) != len(docs) or len(docs) != len(tokens):
@@ -15,10 +13,12 @@ def funnel_figure(step_names: list[str], docs: list[int], tokens: list[int]) -> 
     docs0, tokens0 = max(docs[0], 1), max(tokens[0], 1)
     doc_pct = [100 * d / docs0 for d in docs]
     token_pct = [100 * t / tokens0 for t in tokens]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=step_names,
+    names = [esc(n) for n in step_names]
+    traces = []
+    traces.append(
+        dict(
+            type="bar",
+            y=names,
             x=doc_pct,
             orientation="h",
             name="pages",
@@ -30,9 +30,10 @@ def funnel_figure(step_names: list[str], docs: list[int], tokens: list[int]) -> 
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )
-    fig.add_trace(
-        go.Bar(
-            y=step_names,
+    traces.append(
+        dict(
+            type="bar",
+            y=names,
             x=token_pct,
             orientation="h",
             name="tokens (≈ characters / 4)",
@@ -44,13 +45,14 @@ def funnel_figure(step_names: list[str], docs: list[int], tokens: list[int]) -> 
             hovertemplate="%{y}: %{customdata}<extra></extra>",
         )
     )
-    fig.update_layout(
+    fig = figure(
+        traces,
         barmode="group",
         bargap=0.25,
-        uniformtext=dict(minsize=10, mode="hide"),
-        legend=dict(orientation="h", y=-0.2, yanchor="top", x=0),
-        margin=dict(b=110),
+        uniformtext={"minsize": 10, "mode": "hide"},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0},
+        margin={"b": 110},
+        yaxis={"autorange": "reversed", "title": {"text": None}},
+        xaxis={"title": {"text": "% of the crawl left"}, "range": [0, 100], "ticksuffix": "%"},
     )
-    fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text="% of the crawl left", range=[0, 100], ticksuffix="%")
     return themed(fig, title="What survives each step", height=120 + 55 * len(step_names))

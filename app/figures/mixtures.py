@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
-
 from app.core.mixtures import CATEGORIES, Component, Mixture
 from app.core.units import human_count
-from app.figures.theme import MUTED, PALETTE, PRIMARY, themed
+from app.figures.theme import MUTED, PALETTE, PRIMARY, esc, figure, themed
 
 # One fixed colour per category, so a category looks the same in every chart.
 CATEGORY_COLORS = dict(zip(CATEGORIES, PALETTE, strict=False))
@@ -32,7 +30,7 @@ def component_details(c: Component, size_unit: str | None) -> str:
 
 def mixture_hierarchy(
     mixture: Mixture, shares: dict[str, float], *, kind: str = "sunburst", height: int = 380
-) -> go.Figure:
+) -> dict:
     """Category → source, sized by share (%), hover with every number the source prints.
 
     `shares` is the mixture's percent per category (app.core.mixtures.category_shares)."""
@@ -55,66 +53,71 @@ def mixture_hierarchy(
         colors.append(CATEGORY_COLORS[c.category])
         details = component_details(c, mixture.size_unit)
         hover.append(f"{c.share_percent:.4g}% ({meaning})" + (f"<br>{details}" if details else ""))
+    trace = {
+        "type": "treemap" if kind == "treemap" else "sunburst",
+        "ids": ids,
+        "labels": labels,
+        "parents": parents,
+        "values": values,
+        "branchvalues": "total",
+        "marker": {"colors": colors, "line": {"color": "#ffffff", "width": 1}},
+        "customdata": hover,
+        "hovertemplate": "<b>%{label}</b><br>%{customdata}<extra></extra>",
+        "texttemplate": "%{label}<br>%{value:.3g}%",
+        "sort": True,
+    }
     if kind == "treemap":
-        trace_type, extra = go.Treemap, dict(tiling=dict(pad=2), pathbar=dict(visible=False))
+        trace.update(tiling={"pad": 2}, pathbar={"visible": False})
     else:
-        trace_type, extra = go.Sunburst, dict(insidetextorientation="radial")
-    trace = trace_type(
-        ids=ids,
-        labels=labels,
-        parents=parents,
-        values=values,
-        branchvalues="total",
-        marker=dict(colors=colors, line=dict(color="#ffffff", width=1)),
-        customdata=hover,
-        hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
-        texttemplate="%{label}<br>%{value:.3g}%",
-        sort=True,
-        **extra,
+        trace["insidetextorientation"] = "radial"
+    fig = figure(
+        [trace],
+        margin={"l": 8, "r": 8, "t": 48, "b": 8},
+        uniformtext={"minsize": 10, "mode": "hide"},
     )
-    fig = go.Figure(trace)
-    fig.update_layout(margin=dict(l=8, r=8, t=48, b=8), uniformtext=dict(minsize=10, mode="hide"))
     return themed(fig, title=mixture.name, height=height)
 
 
 def category_bars(
     mixtures: Sequence[Mixture], shares: Sequence[dict[str, float]], *, height: int | None = None
-) -> go.Figure:
+) -> dict:
     """Share of each category, one bar per mixture (grouped), categories top to bottom."""
     used = [key for key in CATEGORIES if any(key in s for s in shares)]
     labels = [CATEGORIES[key] for key in used]
     colors = [PRIMARY, PALETTE[1]]
-    fig = go.Figure()
+    traces = []
     for i, (mixture, share) in enumerate(zip(mixtures, shares, strict=True)):
         values = [share.get(key, 0.0) for key in used]
-        fig.add_trace(
-            go.Bar(
-                x=values,
-                y=labels,
-                orientation="h",
-                name=mixture.name,
-                marker_color=colors[i % len(colors)],
-                text=[f"{v:.3g}%" if v else "" for v in values],
-                textposition="outside",
-                cliponaxis=False,
-                customdata=[mixture.share_meaning] * len(values),
-                hovertemplate=(
-                    f"<b>{mixture.name}</b><br>%{{y}}: %{{x:.4g}}%<br>(%{{customdata}})"
-                    "<extra></extra>"
+        name = esc(mixture.name)
+        traces.append(
+            {
+                "type": "bar",
+                "x": values,
+                "y": labels,
+                "orientation": "h",
+                "name": name,
+                "marker": {"color": colors[i % len(colors)]},
+                "text": [f"{v:.3g}%" if v else "" for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "customdata": [mixture.share_meaning] * len(values),
+                "hovertemplate": (
+                    f"<b>{name}</b><br>%{{y}}: %{{x:.4g}}%<br>(%{{customdata}})<extra></extra>"
                 ),
-            )
+            }
         )
     top = max((v for s in shares for v in s.values()), default=100.0)
     # The "%" on the ticks names the axis; the legend goes under the plot, where it cannot
     # run into the title on a narrow screen.
-    fig.update_xaxes(range=[0, min(115.0, top * 1.18)], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_layout(
+    fig = figure(
+        traces,
+        xaxis={"range": [0, min(115.0, top * 1.18)], "ticksuffix": "%"},
+        yaxis={"autorange": "reversed", "title": {"text": None}},
         barmode="group",
         bargap=0.25,
         showlegend=len(mixtures) > 1,
-        legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0),
-        margin=dict(b=72 if len(mixtures) > 1 else 40),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
+        margin={"b": 72 if len(mixtures) > 1 else 40},
     )
     rows = len(used) * max(1, len(mixtures))
     return themed(fig, title="Share by kind of text", height=height or max(240, 90 + 26 * rows))
@@ -122,32 +125,38 @@ def category_bars(
 
 def checklist_points(
     titles: Sequence[str], earned: Sequence[float], weights: Sequence[float]
-) -> go.Figure:
+) -> dict:
     """Points earned per criterion (dark) out of its weight (light), top to bottom."""
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=list(weights),
-                y=list(titles),
-                orientation="h",
-                marker_color="#e3e8f4",
-                name="Weight (maximum)",
-                hovertemplate="<b>%{y}</b><br>weight %{x:g}<extra></extra>",
-            ),
-            go.Bar(
-                x=list(earned),
-                y=list(titles),
-                orientation="h",
-                marker_color=PRIMARY,
-                name="Points earned",
-                text=[f"{e:.2g} of {w:g}" for e, w in zip(earned, weights, strict=True)],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate="<b>%{y}</b><br>%{x:.2g} points<extra></extra>",
-            ),
-        ]
+    titles = [esc(t) for t in titles]
+    traces = [
+        {
+            "type": "bar",
+            "x": list(weights),
+            "y": titles,
+            "orientation": "h",
+            "marker": {"color": "#e3e8f4"},
+            "name": "Weight (maximum)",
+            "hovertemplate": "<b>%{y}</b><br>weight %{x:g}<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "x": list(earned),
+            "y": titles,
+            "orientation": "h",
+            "marker": {"color": PRIMARY},
+            "name": "Points earned",
+            "text": [f"{e:.2g} of {w:g}" for e, w in zip(earned, weights, strict=True)],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertemplate": "<b>%{y}</b><br>%{x:.2g} points<extra></extra>",
+        },
+    ]
+    fig = figure(
+        traces,
+        barmode="overlay",
+        bargap=0.35,
+        margin={"t": 84},
+        xaxis={"title": {"text": "Points"}, "range": [0, max(weights) * 1.3], "color": MUTED},
+        yaxis={"autorange": "reversed", "title": {"text": None}},
     )
-    fig.update_layout(barmode="overlay", bargap=0.35, margin=dict(t=84))
-    fig.update_xaxes(title_text="Points", range=[0, max(weights) * 1.3], color=MUTED)
-    fig.update_yaxes(autorange="reversed", title_text=None)
     return themed(fig, title="Points per criterion", height=60 + 40 * len(titles) + 40)

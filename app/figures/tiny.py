@@ -3,11 +3,10 @@ is by a text, and which next characters the sampler keeps."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from app.core.units import char_label
-from app.figures.theme import PALETTE, themed
+from app.figures.theme import PALETTE, esc, figure, themed
 
 # Surprise (−ln p, nats) → colour: pale yellow (expected) to dark red (very surprised).
 # A sequential scale that stays readable for colour-blind readers (ColorBrewer YlOrRd).
@@ -33,76 +32,82 @@ def surprise_gradient_css() -> str:
     return f"linear-gradient(to right, {', '.join(stops)})"
 
 
-def loss_comparison_figure(rows: list[tuple[str, float, str]]) -> go.Figure:
+def loss_comparison_figure(rows: list[tuple[str, float, str]]) -> dict:
     """Horizontal bars of mean loss (nats per character), one per (label, loss, note);
     perplexity = e^loss in the hover. The first row is the learner's text."""
-    labels = [r[0] for r in rows][::-1]
+    labels = [esc(r[0]) for r in rows][::-1]
     losses = [r[1] for r in rows][::-1]
-    notes = [r[2] for r in rows][::-1]
+    notes = [esc(r[2]) for r in rows][::-1]
     colours = [PALETTE[0], PALETTE[2], PALETTE[1], PALETTE[3]][: len(rows)][::-1]
-    fig = go.Figure(
-        go.Bar(
-            x=losses,
-            y=labels,
-            orientation="h",
-            marker_color=colours,
-            text=[f"{v:.2f}" for v in losses],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=notes,
-            hovertemplate="%{y}: %{x:.3f} nats per character<br>%{customdata}<extra></extra>",
-        )
-    )
+    bar = {
+        "type": "bar",
+        "x": losses,
+        "y": labels,
+        "orientation": "h",
+        "marker": {"color": colours},
+        "text": [f"{v:.2f}" for v in losses],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": notes,
+        "hovertemplate": "%{y}: %{x:.3f} nats per character<br>%{customdata}<extra></extra>",
+    }
     top = max(losses) if losses else 1.0
-    fig.update_xaxes(
-        title_text="Loss (nats per character)",
-        range=[0, top * 1.18],
-        fixedrange=True,
+    fig = figure(
+        [bar],
+        xaxis={
+            "title": {"text": "Loss (nats per character)"},
+            "range": [0, top * 1.18],
+            "fixedrange": True,
+        },
+        yaxis={"fixedrange": True},
+        margin={"l": 8, "r": 16, "t": 40, "b": 48},
+        bargap=0.35,
     )
-    fig.update_yaxes(fixedrange=True)
-    fig.update_layout(margin=dict(l=8, r=16, t=40, b=48), bargap=0.35)
     return themed(fig, title="Your text against the baselines", height=280)
 
 
 def next_char_figure(
     chars: list[str], tempered: list[float], kept: list[bool], final: list[float], *, title: str
-) -> go.Figure:
+) -> dict:
     """Bars of the next-character probabilities after temperature (likeliest first);
     the characters the sampler keeps in colour, those top-k/top-p cut in grey."""
-    x = [char_label(c) for c in chars]
+    x = [esc(char_label(c)) for c in chars]
     kept_x = [xi for xi, k in zip(x, kept, strict=True) if k]
     cut_x = [xi for xi, k in zip(x, kept, strict=True) if not k]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=kept_x,
-            y=[100 * p for p, k in zip(tempered, kept, strict=True) if k],
-            name="kept: the sampler draws from these",
-            marker_color=PALETTE[0],
-            customdata=[100 * f for f, k in zip(final, kept, strict=True) if k],
-            hovertemplate="%{x}: %{y:.1f}% after temperature<br>drawn with %{customdata:.1f}% "
+    traces = [
+        {
+            "type": "bar",
+            "x": kept_x,
+            "y": [100 * p for p, k in zip(tempered, kept, strict=True) if k],
+            "name": "kept: the sampler draws from these",
+            "marker": {"color": PALETTE[0]},
+            "customdata": [100 * f for f, k in zip(final, kept, strict=True) if k],
+            "hovertemplate": "%{x}: %{y:.1f}% after temperature<br>drawn with %{customdata:.1f}% "
             "once the cut ones are removed<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=cut_x,
-            y=[100 * p for p, k in zip(tempered, kept, strict=True) if not k],
-            name="cut by top-k / top-p (or greedy)",
-            marker_color=CUT_COLOUR,
-            hovertemplate="%{x}: %{y:.1f}% after temperature, cut: never drawn<extra></extra>",
-        )
-    )
-    fig.update_xaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=x,
-        title_text="Next character",
-        tickfont=dict(size=14),
-        fixedrange=True,
-    )
-    fig.update_yaxes(title_text="Probability (%)", rangemode="tozero", fixedrange=True)
-    fig.update_layout(
-        barmode="overlay", bargap=0.2, legend=dict(y=-0.32, yanchor="top"), margin=dict(b=110)
+        },
+        {
+            "type": "bar",
+            "x": cut_x,
+            "y": [100 * p for p, k in zip(tempered, kept, strict=True) if not k],
+            "name": "cut by top-k / top-p (or greedy)",
+            "marker": {"color": CUT_COLOUR},
+            "hovertemplate": "%{x}: %{y:.1f}% after temperature, cut: never drawn<extra></extra>",
+        },
+    ]
+    fig = figure(
+        traces,
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": x,
+            "title": {"text": "Next character"},
+            "tickfont": {"size": 14},
+            "fixedrange": True,
+        },
+        yaxis={"title": {"text": "Probability (%)"}, "rangemode": "tozero", "fixedrange": True},
+        barmode="overlay",
+        bargap=0.2,
+        legend={"y": -0.32, "yanchor": "top"},
+        margin={"b": 110},
     )
     return themed(fig, title=title, height=380)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
-from app.figures.theme import MUTED, PALETTE, themed
+from app.figures.theme import MUTED, PALETTE, figure, themed
 
 
 def compression_figure(
@@ -14,53 +12,59 @@ def compression_figure(
     chosen_kind: str,
     chosen_vocab_size: int,
     chosen_chars_per_token: float,
-) -> go.Figure:
+) -> dict:
     """One line per tokenizer kind: characters per token on held-out text at each vocabulary
     size (log x axis); the learner's tokenizer is a star on its kind's line."""
-    fig = go.Figure()
+    traces = []
     colours = {}
     for i, (kind, values) in enumerate(curves.items()):
         colours[kind] = PALETTE[i % len(PALETTE)]
         strong = kind == chosen_kind
-        fig.add_trace(
-            go.Scatter(
-                x=list(vocab_sizes),
-                y=list(values),
-                mode="lines+markers",
-                name=names[kind],
-                line=dict(
-                    color=colours[kind],
-                    width=3 if strong else 1.5,
-                    dash="solid" if strong else "dot",
-                ),
-                marker=dict(size=7 if strong else 5),
-                opacity=1 if strong else 0.6,
-                hovertemplate="%{x:,} tokens: %{y:.2f} characters per token"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(vocab_sizes),
+                "y": list(values),
+                "mode": "lines+markers",
+                "name": names[kind],
+                "line": {
+                    "color": colours[kind],
+                    "width": 3 if strong else 1.5,
+                    "dash": "solid" if strong else "dot",
+                },
+                "marker": {"size": 7 if strong else 5},
+                "opacity": 1 if strong else 0.6,
+                "hovertemplate": "%{x:,} tokens: %{y:.2f} characters per token"
                 f"<extra>{names[kind]}</extra>",
-            )
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[chosen_vocab_size],
-            y=[chosen_chars_per_token],
-            mode="markers",
-            name="your tokenizer",
-            marker=dict(
-                size=16,
-                symbol="star",
-                color=colours.get(chosen_kind, MUTED),
-                line=dict(color="#212529", width=1),
-            ),
-            hovertemplate="your tokenizer: %{x:,} tokens, %{y:.2f} characters per token"
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [chosen_vocab_size],
+            "y": [chosen_chars_per_token],
+            "mode": "markers",
+            "name": "your tokenizer",
+            "marker": {
+                "size": 16,
+                "symbol": "star",
+                "color": colours.get(chosen_kind, MUTED),
+                "line": {"color": "#212529", "width": 1},
+            },
+            "hovertemplate": "your tokenizer: %{x:,} tokens, %{y:.2f} characters per token"
             "<extra></extra>",
-        )
+        }
     )
-    fig.update_xaxes(
-        title_text="Vocabulary size (log scale)",
-        type="log",
-        tickvals=list(vocab_sizes),
-        ticktext=[f"{v:,}" for v in vocab_sizes],
+    fig = figure(
+        traces,
+        xaxis={
+            "title": {"text": "Vocabulary size (log scale)"},
+            "type": "log",
+            "tickvals": list(vocab_sizes),
+            "ticktext": [f"{v:,}" for v in vocab_sizes],
+        },
+        yaxis={"title": {"text": "Characters per token"}, "rangemode": "tozero"},
+        legend={"y": -0.3, "yanchor": "top"},
+        margin={"b": 120},
     )
-    fig.update_yaxes(title_text="Characters per token", rangemode="tozero")
-    fig.update_layout(legend=dict(y=-0.3, yanchor="top"), margin=dict(b=120))
     return themed(fig, title="Compression on held-out text", height=380)

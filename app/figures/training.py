@@ -4,34 +4,32 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
-
-from app.figures.theme import PALETTE, add_marks, hline, message_figure, themed
+from app.figures.theme import PALETTE, add_marks, esc, figure, hline, message_figure, themed
 
 
 def loss_curve(
     x, y, name: str, color: str, what: str, *, each_step: bool = False, symbol: str = "circle"
-) -> go.Scatter:
+) -> dict:
     """One loss curve: a thin line for a per-batch loss (`each_step`), a thick line with
     markers for one measured at each evaluation; the hover reads 'step 40: `what` 2.31'."""
-    return go.Scatter(
-        x=x,
-        y=y,
-        mode="lines" if each_step else "lines+markers",
-        name=name,
-        line=dict(color=color, width=1.5 if each_step else 3),
-        marker=dict(size=6, symbol=symbol),
-        hovertemplate=f"step %{{x}}: {what} %{{y:.3f}}<extra></extra>",
-    )
+    return {
+        "type": "scatter",
+        "x": list(x),
+        "y": list(y),
+        "mode": "lines" if each_step else "lines+markers",
+        "name": esc(name),
+        "line": {"color": color, "width": 1.5 if each_step else 3},
+        "marker": {"size": 6, "symbol": symbol},
+        "hovertemplate": f"step %{{x}}: {esc(what)} %{{y:.3f}}<extra></extra>",
+    }
 
 
-def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go.Figure:
+def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> dict:
     """Training loss (every step) and validation loss (every eval) against step, with the
     two baselines: guessing uniformly (ln vocab) and knowing only letter frequencies."""
     if not history or not history.get("step"):
         return message_figure("Press Start: the loss appears here as the model trains.")
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         loss_curve(
             history["step"],
             history["train_loss"],
@@ -39,16 +37,24 @@ def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go
             PALETTE[5],
             "training loss",
             each_step=True,
-        )
-    )
-    fig.add_trace(
+        ),
         loss_curve(
             history["val_step"],
             history["val_loss"],
             "validation loss",
             PALETTE[0],
             "validation loss",
-        )
+        ),
+    ]
+    finite = [v for v in history["train_loss"] if math.isfinite(v)]
+    top = max([random_loss, *finite[:50]]) * 1.08 if finite else random_loss * 1.1
+    fig = figure(
+        traces,
+        xaxis={"title": {"text": "Training step"}, "range": [0, history["total_steps"]]},
+        yaxis={"title": {"text": "Loss (nats per character)"}, "range": [0, top]},
+        legend={"y": -0.25, "yanchor": "top"},
+        margin={"b": 96},
+        uirevision="live",
     )
     add_marks(
         fig,
@@ -57,36 +63,36 @@ def loss_figure(history: dict, *, random_loss: float, unigram_loss: float) -> go
         ),
         *hline(unigram_loss, f"letter frequencies only: {unigram_loss:.2f}", PALETTE[1]),
     )
-    finite = [v for v in history["train_loss"] if math.isfinite(v)]
-    top = max([random_loss, *finite[:50]]) * 1.08 if finite else random_loss * 1.1
-    fig.update_xaxes(title_text="Training step", range=[0, history["total_steps"]])
-    fig.update_yaxes(title_text="Loss (nats per character)", range=[0, top])
-    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(b=96), uirevision="live")
     return themed(fig, title="Loss as the model trains", height=380)
 
 
-def runs_figure(runs: list[dict], *, unigram_loss: float | None = None) -> go.Figure:
+def runs_figure(runs: list[dict], *, unigram_loss: float | None = None) -> dict:
     """Validation loss of each of the learner's runs, to compare their settings."""
     if not runs:
         return message_figure("Your finished runs appear here, to compare settings.", height=260)
-    fig = go.Figure()
+    traces = []
     for i, run in enumerate(runs):
-        fig.add_trace(
-            go.Scatter(
-                x=run["val_step"],
-                y=run["val_loss"],
-                mode="lines+markers",
-                name=run["label"],
-                line=dict(color=PALETTE[i % len(PALETTE)], width=2.5),
-                marker=dict(size=5),
-                hovertemplate="step %{x}: validation loss %{y:.3f}<extra>"
-                + run["label"]
-                + "</extra>",
-            )
+        label = esc(run["label"])
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(run["val_step"]),
+                "y": list(run["val_loss"]),
+                "mode": "lines+markers",
+                "name": label,
+                "line": {"color": PALETTE[i % len(PALETTE)], "width": 2.5},
+                "marker": {"size": 5},
+                "hovertemplate": "step %{x}: validation loss %{y:.3f}<extra>" + label + "</extra>",
+            }
         )
+    fig = figure(
+        traces,
+        xaxis={"title": {"text": "Training step"}},
+        yaxis={"title": {"text": "Validation loss (nats per character)"}, "rangemode": "tozero"},
+        showlegend=True,
+        legend={"y": -0.25, "yanchor": "top"},
+        margin={"b": 110},
+    )
     if unigram_loss is not None:
         add_marks(fig, *hline(unigram_loss, "letter frequencies only", PALETTE[1]))
-    fig.update_xaxes(title_text="Training step")
-    fig.update_yaxes(title_text="Validation loss (nats per character)", rangemode="tozero")
-    fig.update_layout(showlegend=True, legend=dict(y=-0.25, yanchor="top"), margin=dict(b=110))
     return themed(fig, title="Your runs compared", height=380)

@@ -6,9 +6,17 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from app.components.inputs import field_error, number_field, select_field
+from app.components.inputs import (
+    choice_rule,
+    field_errors,
+    invalid_flags,
+    number_rule,
+    select_field,
+    share_settings,
+    spec_field,
+)
 from app.components.lab_card import formula_note, lab_card, stat
-from app.components.model_picker import follow_stage_04, model_select, resolve_model
+from app.components.model_picker import model_select, preset_options, resolve_model
 from app.core.architecture import count_params
 from app.core.compute import (
     chinchilla_loss,
@@ -23,8 +31,8 @@ from app.core.compute import (
 from app.core.gpus import get_gpu, list_gpus
 from app.core.units import human_count, scientific, significant
 from app.figures.scaling import isoflop_figure
-from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.validation import InputError, parse_choice, parse_number
+from app.figures.theme import GRAPH_CONFIG
+from app.validation import InputError, NumberSpec, parse_choice, parse_fields
 
 LAB = "compute_planner"
 MODES = {
@@ -34,11 +42,54 @@ MODES = {
 }
 UNITS = {"flops": "FLOPs", "gpu_hours": "GPU-hours"}
 
-follow_stage_04(f"{LAB}-model")
+GPUS = [g.name for g in list_gpus()]
+# Every number field, described once: its input, its parsing and its message come from here.
+BUDGET = {
+    "flops": NumberSpec(
+        "budget",
+        "Compute budget",
+        5.76e23,
+        1e15,
+        1e30,
+        unit="FLOPs",
+        help="Gopher's budget: 5.76 × 10²³ FLOPs. Type 1e22, 2.5e24 …",
+    ),
+    "gpu_hours": NumberSpec("budget", "Compute budget", 1e6, 1, 1e12, unit="GPU-hours"),
+}
+SHRINK = NumberSpec(
+    "shrink", "Smaller by", 4, 1, 10_000, unit="×", help="For 'smaller model': N = N_opt ÷ this."
+)
+FIELDS = (
+    NumberSpec("gpus", "GPUs", 1024, 1, 1_000_000, True),
+    NumberSpec(
+        "mfu",
+        "MFU",
+        40,
+        1,
+        100,
+        unit="%",
+        help="Share of peak FLOP/s really used; 35–55% is typical at scale.",
+    ),
+)
+PRICE = NumberSpec(
+    "price", "Price per GPU-hour", None, 0, 1_000, unit="$", help="Blank: the table's list price."
+)
+NAMES = ["budget", "shrink", "gpus", "mfu", "price"]
+DEFAULTS = dict(unit="flops", mode="optimal", model="llama-3-8b", gpu="H100 SXM")
 
 
 def layout():
-    gpus = [g.name for g in list_gpus()]
+    stats, note, fig = plan(
+        DEFAULTS["unit"],
+        BUDGET["flops"].default,
+        DEFAULTS["mode"],
+        SHRINK.default,
+        DEFAULTS["model"],
+        None,
+        DEFAULTS["gpu"],
+        *(f.default for f in FIELDS),
+        PRICE.default,
+    )
     body = html.Div(
         [
             dbc.Row(
@@ -49,17 +100,11 @@ def layout():
                             dbc.RadioItems(
                                 id=f"{LAB}-unit",
                                 options=[{"label": v, "value": k} for k, v in UNITS.items()],
-                                value="flops",
+                                value=DEFAULTS["unit"],
                                 inline=True,
                                 className="small mb-1",
                             ),
-                            number_field(
-                                f"{LAB}-budget",
-                                "Compute budget",
-                                5.76e23,
-                                min=0,
-                                help="Gopher's budget: 5.76 × 10²³ FLOPs. Type 1e22, 2.5e24 …",
-                            ),
+                            spec_field(LAB, BUDGET["flops"]),
                         ],
                         md=6,
                         lg=4,
@@ -70,7 +115,7 @@ def layout():
                             dbc.RadioItems(
                                 id=f"{LAB}-mode",
                                 options=[{"label": v, "value": k} for k, v in MODES.items()],
-                                value="optimal",
+                                value=DEFAULTS["mode"],
                                 className="small mb-1",
                             ),
                         ],
@@ -79,16 +124,11 @@ def layout():
                     ),
                     dbc.Col(
                         [
-                            number_field(
-                                f"{LAB}-shrink",
-                                "Smaller by",
-                                4,
-                                min=1,
-                                unit="×",
-                                help="For 'smaller model': N = N_opt ÷ this.",
-                            ),
+                            spec_field(LAB, SHRINK),
                             model_select(
-                                f"{LAB}-model", "llama-3-8b", label="Model (for 'a model I choose')"
+                                f"{LAB}-model",
+                                DEFAULTS["model"],
+                                label="Model (for 'a model I choose')",
                             ),
                         ],
                         md=12,
@@ -99,40 +139,16 @@ def layout():
             ),
             dbc.Row(
                 [
-                    dbc.Col(select_field(f"{LAB}-gpu", "GPU", gpus, "H100 SXM"), xs=12, md=3),
-                    dbc.Col(number_field(f"{LAB}-gpus", "GPUs", 1024, min=1, step=1), xs=6, md=3),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-mfu",
-                            "MFU",
-                            40,
-                            min=1,
-                            max=100,
-                            unit="%",
-                            help="Share of peak FLOP/s really used; 35–55% is typical at scale.",
-                        ),
-                        xs=6,
-                        md=3,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-price",
-                            "Price per GPU-hour",
-                            None,
-                            min=0,
-                            unit="$",
-                            help="Blank: the table's list price.",
-                        ),
-                        xs=12,
-                        md=3,
-                    ),
+                    dbc.Col(select_field(f"{LAB}-gpu", "GPU", GPUS, DEFAULTS["gpu"]), xs=12, md=3),
+                    *(dbc.Col(spec_field(LAB, f), xs=6, md=3) for f in FIELDS),
+                    dbc.Col(spec_field(LAB, PRICE), xs=12, md=3),
                 ],
                 className="g-2 mt-1",
             ),
             html.Div(id=f"{LAB}-error"),
-            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
-            html.Div(id=f"{LAB}-note", className="small text-muted mb-2"),
-            dcc.Graph(id=f"{LAB}-chart", config=GRAPH_CONFIG),
+            html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
+            html.Div(note, id=f"{LAB}-note", className="small text-muted mb-2"),
+            dcc.Graph(id=f"{LAB}-chart", figure=fig, config=GRAPH_CONFIG),
             formula_note(
                 "C = 6·N·D; N_opt ≈ 0.0992·C^0.498 (fit to Chinchilla Table 3); "
                 "L(N, D) = 1.69 + 406.4/N^0.34 + 410.7/D^0.28; time = C / (GPUs × peak × MFU)",
@@ -154,6 +170,7 @@ def layout():
             ("Kaplan et al. 2020", "https://arxiv.org/abs/2001.08361"),
             ("Besiroglu et al. 2024 (Chinchilla replication)", "https://arxiv.org/abs/2404.10102"),
         ],
+        updates="fields",
     )
 
 
@@ -186,35 +203,48 @@ def plan_note(ratio: float, above_minimum: float, n_fit: float) -> list:
 
 
 def plan(unit, budget, mode, shrink, choice, selected, gpu_name, n_gpus, mfu_pct, price):
-    """Every validated input → (stats, note, figure). Raises InputError."""
-    unit = parse_choice(unit, "Budget unit", list(UNITS))
-    mode = parse_choice(mode, "Model size", list(MODES))
-    gpu = get_gpu(parse_choice(gpu_name, "GPU", [g.name for g in list_gpus()]))
-    n_gpus = int(parse_number(n_gpus, "GPUs", minimum=1, maximum=1_000_000, integer=True))
-    mfu = parse_number(mfu_pct, "MFU", minimum=1, maximum=100, unit="%") / 100
-    price = (
-        gpu.price_per_hour
-        if price in (None, "")
-        else parse_number(price, "Price per GPU-hour", minimum=0, maximum=1_000, unit="$")
-    )
-    if unit == "flops":
-        compute = parse_number(budget, "Compute budget", minimum=1e15, maximum=1e30, unit="FLOPs")
-    else:
-        hours = parse_number(budget, "Compute budget", minimum=1, maximum=1e12, unit="GPU-hours")
-        compute = hours * 3600 * gpu.bf16_tflops * 1e12 * mfu
-    n_opt, d_opt = chinchilla_optimal(compute)
+    """Every validated input → (stats, note, figure). Raises InputError whose second
+    argument is {field name: message} for every bad field."""
+    errors: dict[str, str] = {}
+    try:
+        unit = parse_choice(unit, "Budget unit", list(UNITS))
+        mode = parse_choice(mode, "Model size", list(MODES))
+        gpu = get_gpu(parse_choice(gpu_name, "GPU", GPUS))
+    except InputError as err:
+        raise InputError(str(err), {"choice": str(err)}) from None
+    specs = [BUDGET[unit], *FIELDS]
+    raw = {"budget": budget, "gpus": n_gpus, "mfu": mfu_pct, "price": price, "shrink": shrink}
+    if mode == "overtrain":
+        specs.append(SHRINK)
+    if price not in (None, ""):
+        specs.append(PRICE)
+    values, errors = parse_fields(specs, raw)
     name = "Compute-optimal model"
+    if mode == "fixed":
+        try:
+            name, cfg = resolve_model(choice, selected)
+        except InputError as err:
+            errors["model"] = str(err)
+    if errors:
+        raise InputError("; ".join(errors.values()), errors)
+    n_gpus, mfu = values["gpus"], values["mfu"] / 100
+    price = values.get("price", gpu.price_per_hour)
+    if unit == "flops":
+        compute = values["budget"]
+    else:
+        compute = values["budget"] * 3600 * gpu.bf16_tflops * 1e12 * mfu
+    n_opt, d_opt = chinchilla_optimal(compute)
     if mode == "optimal":
         n = n_opt
     elif mode == "overtrain":
-        n = n_opt / parse_number(shrink, "Smaller by", minimum=1, maximum=10_000, unit="×")
+        n = n_opt / values["shrink"]
         name = "Smaller, over-trained model"
     else:
-        name, cfg = resolve_model(choice, selected)
         n = count_params(cfg).total
     d = compute / (6 * n)
     if d < 1:
-        raise InputError("That budget is too small to train this model on even one token.")
+        message = "That budget is too small to train this model on even one token."
+        raise InputError(message, {"budget": message})
     loss = chinchilla_loss(n, d)
     seconds = training_seconds(compute, n_gpus, gpu.bf16_tflops, mfu)
     hours = gpu_hours(compute, gpu.bf16_tflops, mfu)
@@ -282,6 +312,7 @@ def _duration(seconds: float) -> str:
     Output(f"{LAB}-note", "children"),
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-error", "children"),
+    *(Output(f"{LAB}-{name}", "invalid") for name in NAMES),
     Input(f"{LAB}-unit", "value"),
     Input(f"{LAB}-budget", "value"),
     Input(f"{LAB}-mode", "value"),
@@ -292,27 +323,25 @@ def _duration(seconds: float) -> str:
     Input(f"{LAB}-mfu", "value"),
     Input(f"{LAB}-price", "value"),
     State("selected-model", "data"),
+    prevent_initial_call=True,  # the layout already shows the defaults
 )
 def update(unit, budget, mode, shrink, choice, gpu, n_gpus, mfu, price, selected):
+    """A bad input names every bad field and marks it, and keeps the last good plan."""
     try:
         stats, note, fig = plan(
             unit, budget, mode, shrink, choice, selected, gpu, n_gpus, mfu, price
         )
     except InputError as err:
-        return (
-            None,
-            None,
-            message_figure("Fix the input above to see the plan."),
-            (field_error(str(err))),
-        )
-    return stats, note, fig, None
+        errors = err.args[1] if len(err.args) > 1 else {"": str(err)}
+        return no_update, no_update, no_update, field_errors(errors), *invalid_flags(NAMES, errors)
+    return stats, note, fig, None, *invalid_flags(NAMES, {})
 
 
-DEFAULT_BUDGETS = {"flops": 5.76e23, "gpu_hours": 1e6}  # Gopher's budget; a big 2024 run
+DEFAULT_BUDGETS = {unit: spec.default for unit, spec in BUDGET.items()}
 
 
 @callback(
-    Output(f"{LAB}-budget", "value"),
+    Output(f"{LAB}-budget", "value", allow_duplicate=True),
     Input(f"{LAB}-unit", "value"),
     State(f"{LAB}-budget", "value"),
     State(f"{LAB}-gpu", "value"),
@@ -323,12 +352,33 @@ def convert_budget(unit, budget, gpu_name, mfu_pct):
     """Switching FLOPs ↔ GPU-hours keeps the same budget, in the new unit (3 digits)."""
     if unit not in UNITS:
         return no_update
+    try:  # already in the new unit (a link or the session set both): keep it
+        BUDGET[unit].parse(budget)
+        return no_update
+    except InputError:
+        pass
     try:
-        gpu = get_gpu(parse_choice(gpu_name, "GPU", [g.name for g in list_gpus()]))
-        mfu = parse_number(mfu_pct, "MFU", minimum=1, maximum=100) / 100
-        value = parse_number(budget, "Compute budget", minimum=1e-300)
+        gpu = get_gpu(parse_choice(gpu_name, "GPU", GPUS))
+        mfu = FIELDS[1].parse(mfu_pct) / 100
+        value = BUDGET["gpu_hours" if unit == "flops" else "flops"].parse(budget)
     except InputError:
         return DEFAULT_BUDGETS[unit]
     flops_per_hour = 3600 * gpu.bf16_tflops * 1e12 * mfu
     converted = value / flops_per_hour if unit == "gpu_hours" else value * flops_per_hour
     return float(f"{converted:.3g}")
+
+
+share_settings(
+    LAB,
+    [
+        choice_rule(f"{LAB}-unit", list(UNITS), DEFAULTS["unit"]),
+        {**number_rule(LAB, BUDGET["flops"]), "min": 1},  # either unit's range
+        choice_rule(f"{LAB}-mode", list(MODES), DEFAULTS["mode"]),
+        number_rule(LAB, SHRINK),
+        choice_rule(f"{LAB}-model", preset_options(), DEFAULTS["model"]),
+        choice_rule(f"{LAB}-gpu", GPUS, DEFAULTS["gpu"]),
+        *(number_rule(LAB, f) for f in FIELDS),
+        number_rule(LAB, PRICE),
+    ],
+    model=f"{LAB}-model",
+)

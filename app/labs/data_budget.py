@@ -8,12 +8,18 @@ from functools import lru_cache
 
 import dash
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from app.components.inputs import field_error, number_field
+from app.components.inputs import (
+    choice_rule,
+    field_errors,
+    invalid_flags,
+    number_rule,
+    share_settings,
+    spec_field,
+)
 from app.components.lab_card import formula_note, lab_card, stat
-from app.components.model_picker import follow_stage_04, model_select, resolve_model
+from app.components.model_picker import model_select, preset_options, resolve_model
 from app.core.architecture import count_params
 from app.core.compute import chinchilla_tokens_for_params
 from app.core.datasets import list_datasets
@@ -31,18 +37,18 @@ from app.figures.theme import (
     PALETTE,
     PRIMARY,
     add_marks,
-    message_figure,
+    figure,
     themed,
     vline,
 )
-from app.validation import InputError, parse_number
+from app.validation import InputError, NumberSpec, parse_fields
 
 LAB = "data_budget"
 # A sentinel: the tokens-per-document input was not passed (plain-function calls), so the
 # sourced default is used; Dash always passes the field's value, even when it is empty.
 _DEFAULT = object()
 
-follow_stage_04(f"{LAB}-model")
+DEFAULT_MODEL = "llama-3-8b"
 
 
 @lru_cache(maxsize=1)
@@ -51,51 +57,53 @@ def llama3_ratio() -> float:
     return llama3_tokens_per_param(count_params(get_preset("llama-3-8b")).total)
 
 
-def layout():
+@lru_cache(maxsize=1)
+def fields() -> tuple[NumberSpec, ...]:
+    """Every number field, described once: its input, its parsing and its message."""
     doc_tokens = round(web_tokens_per_document())
+    return (
+        NumberSpec(
+            "ratio",
+            "Over-train ×",
+            1,
+            0.01,
+            10_000,
+            help="1 = compute-optimal (about 20 tokens per parameter).",
+        ),
+        NumberSpec(
+            "bytes",
+            "Bytes of text per token",
+            BYTES_PER_TOKEN_ENGLISH,
+            0.5,
+            32,
+            help="About 4 for English.",
+        ),
+        NumberSpec(
+            "doc_tokens",
+            "Tokens per document",
+            doc_tokens,
+            1,
+            10_000_000,
+            help=f"A web page averages about {doc_tokens} (Dolma v1).",
+        ),
+    )
+
+
+NAMES = ["ratio", "bytes", "doc_tokens"]
+
+
+def layout():
+    ratio, bytes_spec, doc_spec = fields()
+    doc_tokens = doc_spec.default
+    stats, fig, _, table, *_ = update(
+        DEFAULT_MODEL, ratio.default, bytes_spec.default, None, doc_spec.default
+    )
     body = html.Div(
         [
             dbc.Row(
                 [
-                    dbc.Col(model_select(f"{LAB}-model", "llama-3-8b"), xs=12, md=6, lg=3),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-ratio",
-                            "Over-train ×",
-                            1,
-                            min=0.01,
-                            help="1 = compute-optimal (about 20 tokens per parameter).",
-                        ),
-                        xs=6,
-                        md=6,
-                        lg=3,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-bytes",
-                            "Bytes of text per token",
-                            BYTES_PER_TOKEN_ENGLISH,
-                            min=0.5,
-                            max=32,
-                            help="About 4 for English.",
-                        ),
-                        xs=6,
-                        md=6,
-                        lg=3,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-doc_tokens",
-                            "Tokens per document",
-                            doc_tokens,
-                            min=1,
-                            max=10_000_000,
-                            help=f"A web page averages about {doc_tokens} (Dolma v1).",
-                        ),
-                        xs=6,
-                        md=6,
-                        lg=3,
-                    ),
+                    dbc.Col(model_select(f"{LAB}-model", DEFAULT_MODEL), xs=12, md=6, lg=3),
+                    *(dbc.Col(spec_field(LAB, f), xs=6, md=6, lg=3) for f in fields()),
                 ],
                 className="g-2",
             ),
@@ -122,9 +130,11 @@ def layout():
                 className="mb-1",
             ),
             html.Div(id=f"{LAB}-error"),
-            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
-            html.Div(id=f"{LAB}-regimes", className="table-responsive"),
-            dcc.Graph(id=f"{LAB}-chart", config={**GRAPH_CONFIG, "displayModeBar": False}),
+            html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
+            html.Div(table, id=f"{LAB}-regimes", className="table-responsive"),
+            dcc.Graph(
+                id=f"{LAB}-chart", figure=fig, config={**GRAPH_CONFIG, "displayModeBar": False}
+            ),
             formula_note(
                 "tokens = D_opt(N) × over-train factor, where C solves N = 0.0992·C^0.498 "
                 "and D_opt = C ÷ (6N), about 20 tokens per parameter; text = tokens × bytes "
@@ -157,32 +167,32 @@ def layout():
     )
     return lab_card(
         LAB,
-        "How much text does your model need?",
+        "Tokens, documents and bytes to train on",
         "Pick a model (yours from stage 04 is chosen when you have built one) and how far past "
         "compute-optimal to train it. See the tokens, documents and bytes of clean text that "
         "takes, next to the largest open datasets.",
         body,
         icon="bi-database-check",
         sources=[(d.name, d.source_url) for d in list_datasets()] + [LLAMA3_SOURCE],
+        updates="fields",
     )
 
 
-def datasets_figure(needed: float) -> go.Figure:
+def datasets_figure(needed: float) -> dict:
     rows = sorted(list_datasets(), key=lambda d: d.tokens)
-    fig = go.Figure(
-        go.Bar(
-            x=[d.tokens for d in rows],
-            y=[d.name for d in rows],
-            orientation="h",
-            marker_color=[PRIMARY if d.tokens >= needed else "#b8c4ee" for d in rows],
-            text=[human_count(d.tokens) for d in rows],
-            textposition="auto",
-            customdata=[d.source for d in rows],
-            hovertemplate="<b>%{y}</b>: %{text} tokens<br>%{customdata}<extra></extra>",
-        )
-    )
+    bar = {
+        "type": "bar",
+        "x": [d.tokens for d in rows],
+        "y": [d.name for d in rows],
+        "orientation": "h",
+        "marker": {"color": [PRIMARY if d.tokens >= needed else "#b8c4ee" for d in rows]},
+        "text": [human_count(d.tokens) for d in rows],
+        "textposition": "auto",
+        "customdata": [d.source for d in rows],
+        "hovertemplate": "<b>%{y}</b>: %{text} tokens<br>%{customdata}<extra></extra>",
+    }
+    fig = figure([bar], xaxis={"type": "log", "title": {"text": "Tokens (log scale)"}})
     add_marks(fig, *vline(needed, f"your model needs {human_count(needed)}", PALETTE[3], log=True))
-    fig.update_xaxes(type="log", title_text="Tokens (log scale)")
     return themed(fig, title="Open datasets: big enough (dark) or not", height=320)
 
 
@@ -221,7 +231,7 @@ def regimes_table(n_params: float, ratio: float, bytes_per_token: float, doc_tok
 
 
 @callback(
-    Output(f"{LAB}-ratio", "value"),
+    Output(f"{LAB}-ratio", "value", allow_duplicate=True),
     Input(f"{LAB}-optimal", "n_clicks"),
     Input(f"{LAB}-llama3", "n_clicks"),
     State(f"{LAB}-model", "value"),
@@ -246,6 +256,7 @@ def set_ratio(_optimal, _llama3, choice, selected):
         Output(f"{LAB}-chart", "figure"),
         Output(f"{LAB}-error", "children"),
         Output(f"{LAB}-regimes", "children"),
+        *(Output(f"{LAB}-{name}", "invalid") for name in NAMES),
     ],
     inputs=dict(
         choice=Input(f"{LAB}-model", "value"),
@@ -254,25 +265,24 @@ def set_ratio(_optimal, _llama3, choice, selected):
         doc_tokens=Input(f"{LAB}-doc_tokens", "value"),
     ),
     state=dict(selected=State("selected-model", "data")),
+    prevent_initial_call=True,  # the layout already shows the defaults
 )
 def update(choice, ratio, bytes_per_token, selected, doc_tokens=_DEFAULT):
     """Stats, chart, error and the plans table. Called with four arguments (as the tests
     do), it uses the sourced tokens-per-document default and returns the first three."""
     plain_call = doc_tokens is _DEFAULT
+    specs = fields() if not plain_call else fields()[:2]
+    raw = {"ratio": ratio, "bytes": bytes_per_token, "doc_tokens": doc_tokens}
+    values, errors = parse_fields(specs, raw)
     try:
         name, cfg = resolve_model(choice, selected)
-        ratio = parse_number(ratio, "Over-train", minimum=0.01, maximum=10_000, unit="×")
-        bytes_per_token = parse_number(
-            bytes_per_token, "Bytes of text per token", minimum=0.5, maximum=32
-        )
-        doc_tokens = (
-            web_tokens_per_document()
-            if plain_call
-            else parse_number(doc_tokens, "Tokens per document", minimum=1, maximum=10_000_000)
-        )
     except InputError as err:
-        out = (None, message_figure("Fix the input above."), field_error(str(err)), None)
-        return out[:3] if plain_call else out
+        errors["model"] = str(err)
+    if errors:
+        keep = [no_update, no_update, field_errors(errors), no_update]
+        return tuple(keep[:3]) if plain_call else (*keep, *invalid_flags(NAMES, errors))
+    ratio, bytes_per_token = values["ratio"], values["bytes"]
+    doc_tokens = web_tokens_per_document() if plain_call else values["doc_tokens"]
     n = count_params(cfg).total
     tokens = chinchilla_tokens_for_params(n) * ratio
     stats = [
@@ -302,4 +312,14 @@ def update(choice, ratio, bytes_per_token, selected, doc_tokens=_DEFAULT):
         None,
         regimes_table(n, ratio, bytes_per_token, doc_tokens),
     )
-    return out[:3] if plain_call else out
+    return out[:3] if plain_call else (*out, *invalid_flags(NAMES, {}))
+
+
+share_settings(
+    LAB,
+    [
+        choice_rule(f"{LAB}-model", preset_options(), DEFAULT_MODEL),
+        *(number_rule(LAB, f) for f in fields()),
+    ],
+    model=f"{LAB}-model",
+)

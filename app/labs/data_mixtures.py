@@ -8,7 +8,7 @@ from functools import lru_cache
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from app.components.inputs import field_error, select_field
+from app.components.inputs import choice_rule, field_error, select_field, share_settings
 from app.components.lab_card import lab_card
 from app.core.mixtures import (
     CATEGORIES,
@@ -37,6 +37,7 @@ def mixture_options(with_none: bool = False) -> list[dict[str, str]]:
 
 
 def layout():
+    charts, bars, notes, _ = explore("llama1", "pile", "sunburst")
     body = html.Div(
         [
             dbc.Row(
@@ -73,9 +74,9 @@ def layout():
                 className="g-2",
             ),
             html.Div(id=f"{LAB}-error"),
-            dbc.Row(id=f"{LAB}-charts", className="g-2"),
-            dcc.Graph(id=f"{LAB}-bars", config=CONFIG),
-            html.Div(id=f"{LAB}-notes", className="mt-2"),
+            dbc.Row(charts, id=f"{LAB}-charts", className="g-2"),
+            dcc.Graph(id=f"{LAB}-bars", figure=bars, config=CONFIG),
+            html.Div(notes, id=f"{LAB}-notes", className="mt-2"),
         ]
     )
     return lab_card(
@@ -85,6 +86,7 @@ def layout():
         "by kind of text; hover for the exact numbers each paper prints.",
         body,
         icon="bi-pie-chart",
+        updates="fields",
         sources=[(m.source.split(",")[0], m.source_url) for m in list_mixtures()],
     )
 
@@ -162,6 +164,7 @@ def note_card(m: Mixture) -> dbc.Col:
     Input(f"{LAB}-a", "value"),
     Input(f"{LAB}-b", "value"),
     Input(f"{LAB}-kind", "value"),
+    prevent_initial_call=True,  # the layout already shows LLaMA against the Pile
 )
 def explore(a, b, kind):
     try:
@@ -189,3 +192,13 @@ def explore(a, b, kind):
     ]
     notes = dbc.Row([note_card(get_mixture(mid)) for mid in chosen], className="g-2")
     return charts, bars_for(tuple(chosen)), notes, None
+
+
+share_settings(
+    LAB,
+    [
+        choice_rule(f"{LAB}-a", MIXTURE_IDS, "llama1"),
+        choice_rule(f"{LAB}-b", [NONE, *MIXTURE_IDS], "pile"),
+        choice_rule(f"{LAB}-kind", list(KINDS), "sunburst"),
+    ],
+)

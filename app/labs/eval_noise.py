@@ -4,9 +4,15 @@ really differ, and what a loss means as perplexity."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, dcc, html, no_update
 
-from app.components.inputs import field_error, number_field
+from app.components.inputs import (
+    field_errors,
+    invalid_flags,
+    number_rule,
+    share_settings,
+    spec_field,
+)
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.evaluation import (
     accuracy_interval,
@@ -16,47 +22,58 @@ from app.core.evaluation import (
     questions_to_separate,
 )
 from app.figures.intervals import intervals_figure
-from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.validation import InputError, parse_number
+from app.figures.theme import GRAPH_CONFIG
+from app.validation import NumberSpec, parse_fields
 
 LAB = "eval_noise"
+# Every number field, described once: its input, its parsing and its message come from here.
+FIELDS = (
+    NumberSpec(
+        "n",
+        "Questions in the benchmark",
+        100,
+        1,
+        100_000_000,
+        True,
+        help="MMLU's test set: 14,042.",
+    ),
+    NumberSpec("a", "Model A accuracy", 70, 0, 100, unit="%"),
+    NumberSpec("b", "Model B accuracy", 66, 0, 100, unit="%"),
+)
+PPL_FIELDS = (
+    NumberSpec("loss", "Validation loss", 2.0, 0, 50, unit="nats/token"),
+    NumberSpec(
+        "cpt",
+        "Characters per token",
+        4.0,
+        0.1,
+        100,
+        help="About 4 for English with a GPT-style tokenizer.",
+    ),
+)
+NAMES = [f.name for f in FIELDS]
+PPL_NAMES = [f.name for f in PPL_FIELDS]
 
 
 def layout():
+    fig, stats, verdict, *_ = compare(*(f.default for f in FIELDS))
+    ppl, *_ = to_perplexity(*(f.default for f in PPL_FIELDS))
     body = html.Div(
         [
             html.H4("Is model A really better than model B?", className="h6"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-n",
-                            "Questions in the benchmark",
-                            100,
-                            min=1,
-                            step=1,
-                            help="MMLU's test set: 14,042.",
-                        ),
-                        xs=12,
-                        md=4,
-                    ),
-                    dbc.Col(
-                        number_field(f"{LAB}-a", "Model A accuracy", 70, min=0, max=100, unit="%"),
-                        xs=6,
-                        md=4,
-                    ),
-                    dbc.Col(
-                        number_field(f"{LAB}-b", "Model B accuracy", 66, min=0, max=100, unit="%"),
-                        xs=6,
-                        md=4,
-                    ),
+                    dbc.Col(spec_field(LAB, f), xs=12 if i == 0 else 6, md=4)
+                    for i, f in enumerate(FIELDS)
                 ],
                 className="g-2",
             ),
             html.Div(id=f"{LAB}-error"),
-            html.Div(id=f"{LAB}-verdict", className="mt-2"),
-            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
-            dcc.Graph(id=f"{LAB}-chart", config={**GRAPH_CONFIG, "displayModeBar": False}),
+            html.Div(verdict, id=f"{LAB}-verdict", className="mt-2"),
+            html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
+            dcc.Graph(
+                id=f"{LAB}-chart", figure=fig, config={**GRAPH_CONFIG, "displayModeBar": False}
+            ),
             formula_note(
                 "Wilson 95% interval per score; difference ± 1.96·√(pA(1−pA)/n + pB(1−pB)/n)",
                 "Miller 2024, Adding Error Bars to Evals",
@@ -66,25 +83,8 @@ def layout():
             html.H4("From loss to perplexity", className="h6"),
             dbc.Row(
                 [
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-loss", "Validation loss", 2.0, min=0, unit="nats/token"
-                        ),
-                        xs=12,
-                        md=4,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-cpt",
-                            "Characters per token",
-                            4.0,
-                            min=0.1,
-                            help="About 4 for English with a GPT-style tokenizer.",
-                        ),
-                        xs=12,
-                        md=4,
-                    ),
-                    dbc.Col(html.Div(id=f"{LAB}-ppl", className="stat-row"), xs=12, md=4),
+                    *(dbc.Col(spec_field(LAB, f), xs=12, md=4) for f in PPL_FIELDS),
+                    dbc.Col(html.Div(ppl, id=f"{LAB}-ppl", className="stat-row"), xs=12, md=4),
                 ],
                 className="g-2 align-items-start",
             ),
@@ -93,11 +93,12 @@ def layout():
     )
     return lab_card(
         LAB,
-        "How much can you trust a score?",
+        "Error bars for benchmark scores",
         "A benchmark is a sample of questions, so every score has a margin of error. Type two "
         "models' scores and see whether the gap is real or could be luck.",
         body,
         icon="bi-bar-chart-steps",
+        updates="fields",
     )
 
 
@@ -106,17 +107,18 @@ def layout():
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-verdict", "children"),
     Output(f"{LAB}-error", "children"),
+    *(Output(f"{LAB}-{name}", "invalid") for name in NAMES),
     Input(f"{LAB}-n", "value"),
     Input(f"{LAB}-a", "value"),
     Input(f"{LAB}-b", "value"),
+    prevent_initial_call=True,  # the layout already shows the defaults
 )
 def compare(n, a, b):
-    try:
-        n = int(parse_number(n, "Questions", minimum=1, maximum=100_000_000, integer=True))
-        a = parse_number(a, "Model A accuracy", minimum=0, maximum=100, unit="%") / 100
-        b = parse_number(b, "Model B accuracy", minimum=0, maximum=100, unit="%") / 100
-    except InputError as err:
-        return message_figure("Fix the input above."), None, None, field_error(str(err))
+    """A bad input names every bad field and marks it, and keeps the last good result."""
+    values, errors = parse_fields(FIELDS, {"n": n, "a": a, "b": b})
+    if errors:
+        return no_update, no_update, no_update, field_errors(errors), *invalid_flags(NAMES, errors)
+    n, a, b = values["n"], values["a"] / 100, values["b"] / 100
     rows = []
     for label, p in (("Model A", a), ("Model B", b)):
         low, high = accuracy_interval(round(p * n), n)
@@ -150,27 +152,35 @@ def compare(n, a, b):
             hint="if these accuracies hold",
         ),
     ]
-    return intervals_figure(rows), stats, verdict, None
+    return intervals_figure(rows), stats, verdict, None, *invalid_flags(NAMES, {})
 
 
 @callback(
     Output(f"{LAB}-ppl", "children"),
     Output(f"{LAB}-ppl-error", "children"),
+    *(Output(f"{LAB}-{name}", "invalid") for name in PPL_NAMES),
     Input(f"{LAB}-loss", "value"),
     Input(f"{LAB}-cpt", "value"),
+    prevent_initial_call=True,  # the layout already shows the defaults
 )
 def to_perplexity(loss, cpt):
-    try:
-        loss = parse_number(loss, "Validation loss", minimum=0, maximum=50, unit="nats/token")
-        cpt = parse_number(cpt, "Characters per token", minimum=0.1, maximum=100)
-    except InputError as err:
-        return None, field_error(str(err))
-    return [
-        stat(
-            "Perplexity",
-            f"{perplexity(loss):,.1f}",
-            id=f"{LAB}-perplexity",
-            hint="as unsure as choosing among this many tokens",
-        ),
-        stat("Bits per character", f"{bits_per_character(loss, cpt):.2f}"),
-    ], None
+    values, errors = parse_fields(PPL_FIELDS, {"loss": loss, "cpt": cpt})
+    if errors:
+        return no_update, field_errors(errors), *invalid_flags(PPL_NAMES, errors)
+    loss, cpt = values["loss"], values["cpt"]
+    return (
+        [
+            stat(
+                "Perplexity",
+                f"{perplexity(loss):,.1f}",
+                id=f"{LAB}-perplexity",
+                hint="as unsure as choosing among this many tokens",
+            ),
+            stat("Bits per character", f"{bits_per_character(loss, cpt):.2f}"),
+        ],
+        None,
+        *invalid_flags(PPL_NAMES, {}),
+    )
+
+
+share_settings(LAB, [number_rule(LAB, f) for f in (*FIELDS, *PPL_FIELDS)])

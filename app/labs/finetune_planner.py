@@ -4,18 +4,26 @@ GPU (Hu et al. 2021; Dettmers et al. 2023)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
-from app.components.inputs import field_error, number_field, select_field
+from app.components.inputs import (
+    choice_rule,
+    field_errors,
+    invalid_flags,
+    number_rule,
+    select_field,
+    share_settings,
+    spec_field,
+)
 from app.components.lab_card import formula_note, lab_card, stat
-from app.components.model_picker import follow_stage_04, model_select, resolve_model
+from app.components.model_picker import context_note, model_select, preset_options, resolve_model
 from app.core.architecture import count_params
 from app.core.finetune import TARGETS, finetune_memory, lora_params
 from app.core.gpus import get_gpu, list_gpus
 from app.core.units import human_bytes, human_count
 from app.figures.memory import memory_bars_figure
-from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.validation import InputError, parse_choice, parse_number
+from app.figures.theme import GRAPH_CONFIG
+from app.validation import InputError, NumberSpec, parse_choice, parse_fields
 
 LAB = "finetune_planner"
 METHOD_LABELS = {
@@ -33,34 +41,27 @@ TARGET_LABELS = {
     "down": "down",
 }
 
-follow_stage_04(f"{LAB}-model")
+GPUS = [g.name for g in list_gpus()]
+# Every number field, described once: its input, its parsing and its message come from here.
+FIELDS = (
+    NumberSpec("rank", "LoRA rank r", 16, 1, 65_536, True, help="8–64 is common."),
+    NumberSpec("seq", "Sequence length", 2048, 1, 1_000_000, True, "tokens"),
+)
+NAMES = [f.name for f in FIELDS]
+DEFAULTS = dict(model="llama-2-7b", gpu="RTX 4090", targets=["q", "k", "v", "o"])
 
 
 def layout():
+    stats, fig, note = plan(
+        DEFAULTS["model"], None, DEFAULTS["gpu"], *(f.default for f in FIELDS), DEFAULTS["targets"]
+    )
     body = html.Div(
         [
             dbc.Row(
                 [
-                    dbc.Col(model_select(f"{LAB}-model", "llama-2-7b"), md=6, lg=4),
-                    dbc.Col(
-                        select_field(
-                            f"{LAB}-gpu", "GPU", [g.name for g in list_gpus()], "RTX 4090"
-                        ),
-                        md=6,
-                        lg=4,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-rank", "LoRA rank r", 16, min=1, step=1, help="8–64 is common."
-                        ),
-                        xs=6,
-                        lg=2,
-                    ),
-                    dbc.Col(
-                        number_field(f"{LAB}-seq", "Sequence length", 2048, min=1, step=1),
-                        xs=6,
-                        lg=2,
-                    ),
+                    dbc.Col(model_select(f"{LAB}-model", DEFAULTS["model"]), md=6, lg=4),
+                    dbc.Col(select_field(f"{LAB}-gpu", "GPU", GPUS, DEFAULTS["gpu"]), md=6, lg=4),
+                    *(dbc.Col(spec_field(LAB, f), xs=6, lg=2) for f in FIELDS),
                 ],
                 className="g-2",
             ),
@@ -73,7 +74,7 @@ def layout():
                     dbc.Checklist(
                         id=f"{LAB}-targets",
                         options=[{"label": TARGET_LABELS[t], "value": t} for t in TARGETS],
-                        value=["q", "k", "v", "o"],
+                        value=DEFAULTS["targets"],
                         inline=True,
                         className="small",
                     ),
@@ -81,8 +82,9 @@ def layout():
                 className="my-2",
             ),
             html.Div(id=f"{LAB}-error"),
-            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
-            dcc.Graph(id=f"{LAB}-chart", config=GRAPH_CONFIG),
+            html.Div(note, id=f"{LAB}-note"),
+            html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
+            dcc.Graph(id=f"{LAB}-chart", figure=fig, config=GRAPH_CONFIG),
             formula_note(
                 "LoRA trainable = Σ layers, matrices r·(d_in + d_out); memory: full 16 B/param; "
                 "LoRA 2 B/param base; QLoRA 4.127 bits/param base; adapters 16 B/param",
@@ -103,22 +105,36 @@ def layout():
             ("LoRA paper", "https://arxiv.org/abs/2106.09685"),
             ("QLoRA paper", "https://arxiv.org/abs/2305.14314"),
         ],
+        updates="fields",
     )
 
 
 def plan(choice, selected, gpu_name, rank, seq, targets):
-    name, cfg = resolve_model(choice, selected)
-    gpu = get_gpu(parse_choice(gpu_name, "GPU", [g.name for g in list_gpus()]))
-    rank = int(parse_number(rank, "LoRA rank", minimum=1, maximum=cfg.d_model, integer=True))
-    seq = int(parse_number(seq, "Sequence length", minimum=1, maximum=1_000_000, integer=True))
+    """Every validated input → (stats, figure, context note). InputError's second argument
+    is {field name: message} for every bad field."""
+    values, errors = parse_fields(FIELDS, {"rank": rank, "seq": seq})
+    try:
+        name, cfg = resolve_model(choice, selected)
+    except InputError as err:
+        errors["model"], cfg = str(err), None
+    try:
+        gpu = get_gpu(parse_choice(gpu_name, "GPU", GPUS))
+    except InputError as err:
+        errors["gpu"] = str(err)
+    if cfg is not None and "rank" not in errors and values["rank"] > cfg.d_model:
+        errors["rank"] = f"LoRA rank r: must be at most {name}'s width ({cfg.d_model:,})."
     if not targets:
-        raise InputError("Choose at least one weight matrix to adapt.")
-    if not isinstance(targets, list) or any(t not in TARGETS for t in targets):
-        raise InputError("Choose weight matrices from the list.")
+        errors["targets"] = "Choose at least one weight matrix to adapt."
+    elif not isinstance(targets, list) or any(t not in TARGETS for t in targets):
+        errors["targets"] = "Choose weight matrices from the list."
+    if errors:
+        raise InputError("; ".join(errors.values()), errors)
+    rank, seq = values["rank"], values["seq"]
     if cfg.mlp != "swiglu":
         targets = [t for t in targets if t != "gate"]  # GELU MLPs have no gate matrix
         if not targets:
-            raise InputError("This model's MLP has no gate; choose another matrix.")
+            message = "This model's MLP has no gate; choose another matrix."
+            raise InputError(message, {"targets": message})
     try:
         trainable = lora_params(cfg, rank, tuple(targets))
         mems = {
@@ -126,7 +142,7 @@ def plan(choice, selected, gpu_name, rank, seq, targets):
             for m in METHOD_LABELS
         }
     except ValueError as err:
-        raise InputError(str(err)) from None
+        raise InputError(str(err), {"core": str(err)}) from None
     total = count_params(cfg).total
     capacity = gpu.memory_gb * 1e9
     fits = [METHOD_LABELS[m].split(" (")[0] for m, mem in mems.items() if mem.total <= capacity]
@@ -151,27 +167,40 @@ def plan(choice, selected, gpu_name, rank, seq, targets):
         f"{gpu.name}: {gpu.memory_gb:g} GB",
         title=f"{name}: memory to fine-tune on one GPU",
     )
-    return stats, fig
+    return stats, fig, context_note(name, cfg, seq)
 
 
 @callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-chart", "figure"),
+    Output(f"{LAB}-note", "children"),
     Output(f"{LAB}-error", "children"),
+    *(Output(f"{LAB}-{name}", "invalid") for name in NAMES),
     Input(f"{LAB}-model", "value"),
     Input(f"{LAB}-gpu", "value"),
     Input(f"{LAB}-rank", "value"),
     Input(f"{LAB}-seq", "value"),
     Input(f"{LAB}-targets", "value"),
     State("selected-model", "data"),
+    prevent_initial_call=True,  # the layout already shows the defaults
 )
 def update(choice, gpu, rank, seq, targets, selected):
+    """A bad input names every bad field and marks it, and keeps the last good result."""
     try:
-        stats, fig = plan(choice, selected, gpu, rank, seq, targets)
+        stats, fig, note = plan(choice, selected, gpu, rank, seq, targets)
     except InputError as err:
-        return (
-            None,
-            message_figure("Fix the input above to compare methods."),
-            (field_error(str(err))),
-        )
-    return stats, fig, None
+        errors = err.args[1] if len(err.args) > 1 else {"": str(err)}
+        return no_update, no_update, no_update, field_errors(errors), *invalid_flags(NAMES, errors)
+    return stats, fig, note, None, *invalid_flags(NAMES, {})
+
+
+share_settings(
+    LAB,
+    [
+        choice_rule(f"{LAB}-model", preset_options(), DEFAULTS["model"]),
+        choice_rule(f"{LAB}-gpu", GPUS, DEFAULTS["gpu"]),
+        *(number_rule(LAB, f) for f in FIELDS),
+        choice_rule(f"{LAB}-targets", list(TARGETS), DEFAULTS["targets"], many=True),
+    ],
+    model=f"{LAB}-model",
+)

@@ -4,17 +4,30 @@ ZeRO and 3D parallelism (Rajbhandari et al. 2020; Korthikanti et al. 2022)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
-from app.components.inputs import field_error, number_field, select_field
+from app.components.inputs import (
+    choice_rule,
+    field_errors,
+    invalid_flags,
+    number_rule,
+    select_field,
+    share_settings,
+    spec_field,
+)
 from app.components.lab_card import formula_note, lab_card, stat
-from app.components.model_picker import follow_stage_04, model_select, resolve_model
+from app.components.model_picker import (
+    context_note,
+    model_select,
+    preset_options,
+    resolve_model,
+)
 from app.core.gpus import get_gpu, list_gpus
 from app.core.memory import PRECISIONS, RECOMPUTE, training_memory
 from app.core.units import human_bytes
 from app.figures.memory import memory_bars_figure
-from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.validation import InputError, parse_choice, parse_number
+from app.figures.theme import GRAPH_CONFIG
+from app.validation import InputError, NumberSpec, parse_choice, parse_fields
 
 LAB = "memory_planner"
 PRECISION_LABELS = {
@@ -24,6 +37,7 @@ PRECISION_LABELS = {
     "fp32_adam": "fp32, Adam (16 B/param)",
 }
 RECOMPUTE_LABELS = {"none": "None", "selective": "Selective", "full": "Full"}
+GPUS = [g.name for g in list_gpus()]
 ZERO_LABELS = [
     "ZeRO 0 (plain data parallel)",
     "ZeRO 1 (optimizer)",
@@ -31,7 +45,24 @@ ZERO_LABELS = [
     "ZeRO 3 (+ weights)",
 ]
 
-follow_stage_04(f"{LAB}-model")
+# Every number field, described once: its input, its parsing and its message come from here.
+FIELDS = (
+    NumberSpec("micro", "Micro-batch", 1, 1, 4096, True, help="Sequences per GPU per step."),
+    NumberSpec("seq", "Sequence length", 4096, 1, 10_000_000, True, "tokens"),
+    NumberSpec("dp", "Data parallel", 8, 1, 1_000_000, True, help="Copies of the model."),
+    NumberSpec("tp", "Tensor parallel", 1, 1, 1024, True, help="Splits each layer."),
+    NumberSpec("pp", "Pipeline parallel", 1, 1, 1024, True, help="Splits the layers."),
+)
+NAMES = [f.name for f in FIELDS]
+SPEC = {f.name: f for f in FIELDS}
+DEFAULTS = dict(
+    model="llama-2-7b",
+    gpu="A100 80GB SXM",
+    precision="mixed_adam",
+    recompute="selective",
+    zero=1,
+    sp=[],
+)
 
 
 def _opts(labels: dict[str, str]) -> list[dict[str, str]]:
@@ -39,16 +70,23 @@ def _opts(labels: dict[str, str]) -> list[dict[str, str]]:
 
 
 def layout():
-    whole = dict(min=1, step=1)
+    verdict, stats, fig = plan(
+        DEFAULTS["model"],
+        None,
+        DEFAULTS["gpu"],
+        DEFAULTS["precision"],
+        *(f.default for f in FIELDS),
+        DEFAULTS["recompute"],
+        DEFAULTS["zero"],
+        DEFAULTS["sp"],
+    )
     body = html.Div(
         [
             dbc.Row(
                 [
-                    dbc.Col(model_select(f"{LAB}-model", "llama-2-7b"), md=6, lg=4),
+                    dbc.Col(model_select(f"{LAB}-model", DEFAULTS["model"]), md=6, lg=4),
                     dbc.Col(
-                        select_field(
-                            f"{LAB}-gpu", "GPU", [g.name for g in list_gpus()], "A100 80GB SXM"
-                        ),
+                        select_field(f"{LAB}-gpu", "GPU", GPUS, DEFAULTS["gpu"]),
                         md=6,
                         lg=4,
                     ),
@@ -57,7 +95,7 @@ def layout():
                             f"{LAB}-precision",
                             "Precision and optimizer",
                             _opts(PRECISION_LABELS),
-                            "mixed_adam",
+                            DEFAULTS["precision"],
                         ),
                         md=12,
                         lg=4,
@@ -67,47 +105,16 @@ def layout():
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-micro",
-                            "Micro-batch",
-                            1,
-                            **whole,
-                            help="Sequences per GPU per step.",
-                        ),
-                        xs=6,
-                        md=2,
-                    ),
-                    dbc.Col(
-                        number_field(f"{LAB}-seq", "Sequence length", 4096, **whole), xs=6, md=2
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-dp", "Data parallel", 8, **whole, help="Copies of the model."
-                        ),
-                        xs=4,
-                        md=2,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-tp", "Tensor parallel", 1, **whole, help="Splits each layer."
-                        ),
-                        xs=4,
-                        md=2,
-                    ),
-                    dbc.Col(
-                        number_field(
-                            f"{LAB}-pp", "Pipeline parallel", 1, **whole, help="Splits the layers."
-                        ),
-                        xs=4,
-                        md=2,
+                    *(
+                        dbc.Col(spec_field(LAB, f), xs=6 if i < 2 else 4, md=2)
+                        for i, f in enumerate(FIELDS)
                     ),
                     dbc.Col(
                         select_field(
                             f"{LAB}-recompute",
                             "Recompute activations",
                             _opts(RECOMPUTE_LABELS),
-                            "selective",
+                            DEFAULTS["recompute"],
                             help="Selective: attention only.",
                         ),
                         xs=12,
@@ -124,7 +131,7 @@ def layout():
                             dbc.RadioItems(
                                 id=f"{LAB}-zero",
                                 options=[{"label": str(i), "value": i} for i in range(4)],
-                                value=1,
+                                value=DEFAULTS["zero"],
                                 inline=True,
                                 className="small",
                             ),
@@ -140,7 +147,7 @@ def layout():
                                     "value": "sp",
                                 }
                             ],
-                            value=[],
+                            value=DEFAULTS["sp"],
                             switch=True,
                             className="small mt-md-4",
                         ),
@@ -150,9 +157,9 @@ def layout():
                 className="g-2 mt-1",
             ),
             html.Div(id=f"{LAB}-error", className="mt-2"),
-            html.Div(id=f"{LAB}-verdict", className="mt-2"),
-            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
-            dcc.Graph(id=f"{LAB}-chart", config=GRAPH_CONFIG),
+            html.Div(verdict, id=f"{LAB}-verdict", className="mt-2"),
+            html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
+            dcc.Graph(id=f"{LAB}-chart", figure=fig, config=GRAPH_CONFIG),
             formula_note(
                 "model states = (2 + 2 + 12)·Ψ / (TP·PP), sharded over DP by ZeRO stage; "
                 "activations per layer = s·b·h·(10 + 24/t + 5·a·s/(h·t)) bytes",
@@ -172,24 +179,35 @@ def layout():
             ("ZeRO paper", "https://arxiv.org/abs/1910.02054"),
             ("Korthikanti et al. 2022", "https://arxiv.org/abs/2205.05198"),
         ],
+        updates="fields",
     )
 
 
+def parse(choice, selected, gpu_name, precision, raw: dict, recompute, zero):
+    """Validated inputs, or InputError naming every bad field ({name: message} in .args[1])."""
+    values, errors = parse_fields(FIELDS, raw)
+    try:
+        name, cfg = resolve_model(choice, selected)
+    except InputError as err:
+        errors["model"] = str(err)
+        name = cfg = None
+    try:
+        gpu = get_gpu(parse_choice(gpu_name, "GPU", GPUS))
+        precision = parse_choice(precision, "Precision", list(PRECISIONS))
+        recompute = parse_choice(recompute, "Recompute", list(RECOMPUTE))
+        zero = int(parse_choice(zero, "ZeRO stage", [0, 1, 2, 3]))
+    except InputError as err:
+        errors["choice"] = str(err)
+    if errors:
+        raise InputError("; ".join(errors.values()), errors)
+    return name, cfg, gpu, precision, values, recompute, zero
+
+
 def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recompute, zero, sp):
-    name, cfg = resolve_model(choice, selected)
-    gpu = get_gpu(parse_choice(gpu_name, "GPU", [g.name for g in list_gpus()]))
-    precision = parse_choice(precision, "Precision", list(PRECISIONS))
-    recompute = parse_choice(recompute, "Recompute", list(RECOMPUTE))
-    zero = int(parse_choice(zero, "ZeRO stage", [0, 1, 2, 3]))
-    ints = {}
-    for key, raw, label, hi in (
-        ("micro", micro, "Micro-batch", 4096),
-        ("seq", seq, "Sequence length", 10_000_000),
-        ("dp", dp, "Data parallel", 1_000_000),
-        ("tp", tp, "Tensor parallel", 1024),
-        ("pp", pp, "Pipeline parallel", 1024),
-    ):
-        ints[key] = int(parse_number(raw, label, minimum=1, maximum=hi, integer=True))
+    raw = dict(zip(NAMES, (micro, seq, dp, tp, pp), strict=True))
+    name, cfg, gpu, precision, ints, recompute, zero = parse(
+        choice, selected, gpu_name, precision, raw, recompute, zero
+    )
     kwargs = dict(
         dp=ints["dp"],
         tp=ints["tp"],
@@ -204,7 +222,7 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
             for z in range(4)
         ]
     except ValueError as err:
-        raise InputError(str(err)) from None
+        raise InputError(str(err), {"core": str(err)}) from None
     mem = by_stage[zero]
     capacity = gpu.memory_gb * 1e9
     fits = mem.total <= capacity
@@ -220,6 +238,7 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
         className="py-2 small mb-0",
         id=f"{LAB}-fits",
     )
+    verdict = [verdict, context_note(name, cfg, ints["seq"])]
     stats = [
         stat("Weights", human_bytes(mem.weights)),
         stat("Gradients", human_bytes(mem.gradients)),
@@ -243,6 +262,7 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-error", "children"),
+    *(Output(f"{LAB}-{name}", "invalid") for name in NAMES),
     Input(f"{LAB}-model", "value"),
     Input(f"{LAB}-gpu", "value"),
     Input(f"{LAB}-precision", "value"),
@@ -255,17 +275,30 @@ def plan(choice, selected, gpu_name, precision, micro, seq, dp, tp, pp, recomput
     Input(f"{LAB}-zero", "value"),
     Input(f"{LAB}-sp", "value"),
     State("selected-model", "data"),
+    prevent_initial_call=True,  # the layout already shows the defaults
 )
 def update(choice, gpu, precision, micro, seq, dp, tp, pp, recompute, zero, sp, selected):
+    """A bad input names every bad field and marks it, and keeps the last good result."""
     try:
         verdict, stats, fig = plan(
             choice, selected, gpu, precision, micro, seq, dp, tp, pp, recompute, zero, sp
         )
     except InputError as err:
-        return (
-            None,
-            None,
-            message_figure("Fix the input above to see the memory."),
-            (field_error(str(err))),
-        )
-    return verdict, stats, fig, None
+        errors = err.args[1] if len(err.args) > 1 else {"": str(err)}
+        return no_update, no_update, no_update, field_errors(errors), *invalid_flags(NAMES, errors)
+    return verdict, stats, fig, None, *invalid_flags(NAMES, {})
+
+
+share_settings(
+    LAB,
+    [
+        choice_rule(f"{LAB}-model", preset_options(), DEFAULTS["model"]),
+        choice_rule(f"{LAB}-gpu", GPUS, DEFAULTS["gpu"]),
+        choice_rule(f"{LAB}-precision", list(PRECISION_LABELS), DEFAULTS["precision"]),
+        *(number_rule(LAB, f) for f in FIELDS),
+        choice_rule(f"{LAB}-recompute", list(RECOMPUTE_LABELS), DEFAULTS["recompute"]),
+        choice_rule(f"{LAB}-zero", [0, 1, 2, 3], DEFAULTS["zero"]),
+        choice_rule(f"{LAB}-sp", ["sp"], DEFAULTS["sp"], many=True),
+    ],
+    model=f"{LAB}-model",
+)

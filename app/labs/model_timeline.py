@@ -9,6 +9,7 @@ from dash import Input, Output, callback, dcc, html
 
 from app.components.lab_card import lab_card
 from app.content import get_content
+from app.core.landmarks import with_active
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.figures.timeline import METRICS, timeline_figure
 from app.validation import InputError, parse_choice
@@ -17,19 +18,14 @@ LAB = "model_timeline"
 
 
 def timeline_rows() -> list[dict]:
-    """The landmark table with tokens per parameter, an x offset inside the year (the year
-    tick marks its start) so that models of one year do not sit on top of each other."""
+    """The landmark table with tokens per parameter (over the *active* parameters, which is
+    what the compute-optimal ratio concerns: `app.core.landmarks`), and an x offset inside
+    the year (the year tick marks its start) so that models of one year do not overlap."""
     rows, seen = [], {}
     for r in get_content().landmark_models:
         k = seen.get(r["year"], 0)
         seen[r["year"]] = k + 1
-        rows.append(
-            {
-                **r,
-                "tokens_per_param": r["training_tokens"] / r["params"],
-                "offset": 0.12 + (k % 4) * 0.25,
-            }
-        )
+        rows.append({**with_active(r), "offset": 0.12 + (k % 4) * 0.25})
     return rows
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from app.components.inputs import field_error, select_field
+from app.components.inputs import choice_rule, field_error, select_field, share_settings
 from app.components.lab_card import lab_card
 from app.content import get_content
 from app.core.journey import model_journey
@@ -75,21 +75,24 @@ def table(numbers) -> dbc.Table:
 def layout():
     names = model_names()
     default = DEFAULT if DEFAULT in names else (names[0] if names else None)
+    wide, narrow, numbers, _ = show_model(default)
     body = html.Div(
         [
             dbc.Row(dbc.Col(select_field(f"{LAB}-model", "Model", names, default), md=5)),
             html.Div(id=f"{LAB}-error"),
             dcc.Graph(
                 id=f"{LAB}-graph-wide",
+                figure=wide,
                 className="d-none d-md-block",
                 config={**GRAPH_CONFIG, "displayModeBar": False},
             ),
             dcc.Graph(
                 id=f"{LAB}-graph-narrow",
+                figure=narrow,
                 className="d-md-none",
                 config={**GRAPH_CONFIG, "displayModeBar": False},
             ),
-            html.Div(id=f"{LAB}-table"),
+            html.Div(numbers, id=f"{LAB}-table"),
         ]
     )
     return lab_card(
@@ -109,6 +112,7 @@ def layout():
     Output(f"{LAB}-table", "children"),
     Output(f"{LAB}-error", "children"),
     Input(f"{LAB}-model", "value"),
+    prevent_initial_call=True,  # the layout already follows the default model
 )
 def show_model(name):
     try:
@@ -119,3 +123,6 @@ def show_model(name):
     wide, numbers = journey_view(name, 4)
     narrow, _ = journey_view(name, 2)
     return wide, narrow, table(numbers), None
+
+
+share_settings(LAB, [choice_rule(f"{LAB}-model", model_names(), DEFAULT)])

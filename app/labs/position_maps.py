@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, dcc, html, no_update
 
-from app.components.inputs import field_error
+from app.components.inputs import choice_rule, field_error, share_settings
 from app.components.lab_card import formula_note, lab_card
 from app.core.positions import causal_mask, rope_angles, sinusoidal_encoding
 from app.figures.attention import heatmap_figure
-from app.figures.theme import GRAPH_CONFIG, message_figure
+from app.figures.theme import GRAPH_CONFIG
 from app.validation import InputError, parse_choice, parse_number
 
 LAB = "position_maps"
@@ -83,6 +85,7 @@ def layout():
                             html.Div(id=f"{LAB}-error"),
                             dcc.Graph(
                                 id=f"{LAB}-encoding",
+                                figure=encoding_figure("sinusoidal", 64, 64),
                                 config=GRAPH_CONFIG,
                                 style={"height": "360px"},
                             ),
@@ -102,12 +105,13 @@ def layout():
     )
     return lab_card(
         LAB,
-        "See the mask and the positions",
+        "Draw the causal mask and the position encodings",
         "Left: who may look at whom. Right: the pattern each position adds. Early dimensions "
         "change fast from one position to the next, later ones slowly, so every position "
         "gets its own fingerprint.",
         body,
         icon="bi-grid-3x3",
+        updates="fields",
     )
 
 
@@ -127,9 +131,9 @@ def mask_figure():
         showscale=False,
         height=380,
     )
-    fig.update_traces(
+    fig["data"][0].update(
         hovertemplate="%{y} → %{x}: %{customdata}<extra></extra>",
-        customdata=np.where(mask > 0, "allowed", "hidden (future)"),
+        customdata=np.where(mask > 0, "allowed", "hidden (future)").tolist(),
         xgap=1,
         ygap=1,
     )
@@ -142,8 +146,11 @@ def mask_figure():
     Input(f"{LAB}-kind", "value"),
     Input(f"{LAB}-positions", "value"),
     Input(f"{LAB}-dims", "value"),
+    prevent_initial_call=True,  # the layout already shows the default encoding
 )
 def encoding(kind, positions, dims):
+    """The chosen encoding's heatmap; a bad value (only a tampered request can send one)
+    gets a message and keeps the last chart."""
     try:
         kind = parse_choice(kind, "Encoding", list(KINDS))
         positions = int(parse_number(positions, "Positions", minimum=1, maximum=1024, integer=True))
@@ -151,19 +158,36 @@ def encoding(kind, positions, dims):
         if dims % 2:
             raise InputError("Dimensions must be even: they come in sine/cosine pairs.")
     except InputError as err:
-        return message_figure("Fix the input above."), field_error(str(err))
+        return no_update, field_error(str(err))
+    return encoding_figure(kind, positions, dims), None
+
+
+@lru_cache(maxsize=64)
+def encoding_figure(kind: str, positions: int, dims: int) -> dict:
+    """Built once per setting (callers must not change it); values rounded to 3 decimals,
+    all a colour scale can show, which also keeps the response small."""
     if kind == "sinusoidal":
-        z = sinusoidal_encoding(positions, dims)
+        z = np.round(sinusoidal_encoding(positions, dims), 3)
         return heatmap_figure(
             z,
             title="Sinusoidal encoding: value added to each dimension",
             x_title="dimension",
             y_title="position",
-        ), None
-    z = np.cos(rope_angles(positions, dims))
+        )
+    z = np.round(np.cos(rope_angles(positions, dims)), 3)
     return heatmap_figure(
         z,
         title="RoPE: cosine of each pair's rotation angle",
         x_title="dimension pair",
         y_title="position",
-    ), None
+    )
+
+
+share_settings(
+    LAB,
+    [
+        choice_rule(f"{LAB}-kind", list(KINDS), "sinusoidal"),
+        choice_rule(f"{LAB}-positions", list(range(16, 257, 16)), 64),
+        choice_rule(f"{LAB}-dims", list(range(8, 129, 8)), 64),
+    ],
+)

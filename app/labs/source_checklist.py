@@ -77,6 +77,7 @@ def criteria_table() -> html.Details:
 
 def layout():
     first = preset(DEFAULT)
+    verdict, stats, fig, _ = score(*(first.ratings[c.key] for c in CRITERIA))
     selects = [
         dbc.Col(
             select_field(
@@ -101,9 +102,11 @@ def layout():
             html.P(first.description, id=f"{LAB}-description", className="small text-muted"),
             dbc.Row(selects, className="g-2"),
             html.Div(id=f"{LAB}-error"),
-            html.Div(id=f"{LAB}-verdict", className="my-2", role="status"),
-            html.Div(id=f"{LAB}-stats", className="stat-row my-2"),
-            dcc.Graph(id=f"{LAB}-chart", config={**GRAPH_CONFIG, "displayModeBar": False}),
+            html.Div(verdict, id=f"{LAB}-verdict", className="my-2", role="status"),
+            html.Div(stats, id=f"{LAB}-stats", className="stat-row my-2"),
+            dcc.Graph(
+                id=f"{LAB}-chart", figure=fig, config={**GRAPH_CONFIG, "displayModeBar": False}
+            ),
             formula_note(
                 f"score = 100 × Σ(weight × level points) / {MAX_POINTS}; avoid below "
                 f"{AVOID_BELOW:.0f} or if the licence rules it out; use from {USE_FROM:.0f} "
@@ -152,6 +155,7 @@ def load_preset(key):
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-error", "children"),
     *[Input(f"{LAB}-{c.key}", "value") for c in CRITERIA],
+    prevent_initial_call=True,  # the layout already scores the first example
 )
 def score(*levels):
     try:

@@ -7,8 +7,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 
-from app.components.inputs import field_error, number_field, select_field
-from app.components.lab_card import formula_note, lab_card, stat
+from app.components.inputs import (
+    choice_rule,
+    field_error,
+    number_field,
+    select_field,
+    share_settings,
+)
+from app.components.lab_card import count, formula_note, lab_card, stat
 from app.core.data import tokenization as tz
 from app.figures.theme import GRAPH_CONFIG, message_figure
 from app.figures.tokens import compression_figure
@@ -61,6 +67,9 @@ VISIBLE = {" ": "·", "\t": "→", "\n": "↵\n"}
 
 
 def layout():
+    view, chips, stats, markers, count_text, _ = tokenize(
+        SAMPLES["english"][1], DEFAULT_KIND, DEFAULT_VOCAB_SIZE
+    )
     samples = html.Div(
         [
             html.Span("Load a sample:", className="small text-muted me-2"),
@@ -90,7 +99,8 @@ def layout():
                 className="small tokens-input",
                 spellCheck=False,
             ),
-            html.Div(id=f"{LAB}-count", className="form-text small mb-2"),
+            html.Div(count_text, id=f"{LAB}-count", className="form-text small mb-2"),
+            dcc.Store(id=f"{LAB}-restore"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -122,14 +132,16 @@ def layout():
                 className="g-2",
             ),
             html.Div(id=f"{LAB}-error"),
-            html.Div(id=f"{LAB}-stats", className="stat-row my-3"),
+            html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
             html.H4("Your text, token by token", className="h6 mb-1"),
-            dcc.Loading(html.Div(id=f"{LAB}-tokens", className="tokens-view"), delay_show=300),
-            html.Div(id=f"{LAB}-markers", className="small text-muted mt-1"),
+            dcc.Loading(
+                html.Div(view, id=f"{LAB}-tokens", className="tokens-view"), delay_show=300
+            ),
+            html.Div(markers, id=f"{LAB}-markers", className="small text-muted mt-1"),
             html.Details(
                 [
                     html.Summary("Token strings and ids", className="small fw-semibold"),
-                    html.Div(id=f"{LAB}-ids", className="tokens-ids mt-2"),
+                    html.Div(chips, id=f"{LAB}-ids", className="tokens-ids mt-2"),
                 ],
                 className="mt-2",
             ),
@@ -147,10 +159,11 @@ def layout():
                         lg=8,
                     ),
                     dbc.Col(
-                        [
-                            html.H4("The first merges BPE learned", className="h6 mt-3"),
-                            html.Div(id=f"{LAB}-merges", className="tokens-merges"),
-                        ],
+                        html.Div(
+                            pieces(DEFAULT_KIND, DEFAULT_VOCAB_SIZE),
+                            id=f"{LAB}-merges",
+                            className="tokens-merges",
+                        ),
                         lg=4,
                     ),
                 ],
@@ -173,6 +186,7 @@ def layout():
         "code, numbers, other languages and emoji much less.",
         body,
         icon="bi-scissors",
+        updates="typing",
         sources=[
             ("Sennrich et al. 2016 (BPE)", "https://arxiv.org/abs/1508.07909"),
             (
@@ -249,25 +263,6 @@ def id_chips(text: str, tokens: list[tz.Token], unk_id: int | None) -> list:
     return chips
 
 
-def merge_list(merges: list[tuple[str, str]]) -> html.Ol:
-    return html.Ol(
-        [
-            html.Li(
-                [
-                    html.Code(left),
-                    " + ",
-                    html.Code(right),
-                    " → ",
-                    html.Code(left + right),
-                    html.Span(f" “{tz.byte_level_text(left + right)}”", className="text-muted"),
-                ]
-            )
-            for left, right in merges
-        ],
-        className="small mb-1",
-    )
-
-
 def parse_inputs(kind, vocab_size) -> tuple[str, int]:
     kind = parse_choice(kind, "Tokenizer", tz.KINDS)
     vocab_size = int(
@@ -304,10 +299,11 @@ def load_sample(*_clicks):
     Input(f"{LAB}-text", "value"),
     Input(f"{LAB}-kind", "value"),
     Input(f"{LAB}-vocab", "value"),
+    prevent_initial_call=True,  # the layout already shows the sample's tokens
 )
 def tokenize(text, kind, vocab_size):
     text = text if isinstance(text, str) else ""
-    count = f"{len(text):,} / {MAX_CHARS:,} characters"
+    counter = f"{len(text):,} / {MAX_CHARS:,} characters"
     try:
         kind, vocab_size = parse_inputs(kind, vocab_size)
         if len(text) > MAX_CHARS:
@@ -316,12 +312,12 @@ def tokenize(text, kind, vocab_size):
                 f"at most {MAX_CHARS:,}. Shorten it to see its tokens."
             )
     except InputError as err:
-        return None, None, None, None, count, field_error(str(err))
+        return no_update, no_update, no_update, no_update, counter, field_error(str(err))
     if not text.strip():
         empty = html.Span(
             "Type or paste some text above, or load a sample.", className="text-muted"
         )
-        return empty, None, None, None, count, None
+        return empty, None, None, None, counter, None
     tok = tz.train_tokenizer(kind, vocab_size)
     tokens = tz.encode(tok, text)
     unk_id = tz.unknown_id(tok)
@@ -333,12 +329,12 @@ def tokenize(text, kind, vocab_size):
         stat(
             "Tokens per word",
             f"{tz.tokens_per_word(tok, text):.2f}",
-            hint=f"{tz.count_words(text):,} words",
+            hint=count(tz.count_words(text), "word"),
         ),
         stat(
             "Characters per token",
             f"{tz.chars_per_token(tok, text):.2f}",
-            hint=f"{len(text):,} characters",
+            hint=count(len(text), "character"),
         ),
         stat(
             "Vocabulary",
@@ -361,7 +357,7 @@ def tokenize(text, kind, vocab_size):
         id_chips(text, tokens, unk_id),
         stats,
         MARKERS[kind],
-        count,
+        counter,
         None,
     )
 
@@ -382,20 +378,94 @@ def compression(kind, vocab_size):
     return compression_figure(tz.CURVE_VOCAB_SIZES, curves, tz.KIND_NAMES, kind, vocab_size, mine)
 
 
-@callback(Output(f"{LAB}-merges", "children"), Input(f"{LAB}-vocab", "value"))
-def merges(vocab_size):
-    """BPE's first merges at the learner's vocabulary size, whichever kind is shown."""
+PIECES_TITLE = {
+    "bpe": "The first merges BPE learned",
+    "wordpiece": "The first pieces WordPiece learned",
+    "unigram": "Unigram's likeliest pieces",
+}
+PIECES_NOTE = {
+    "bpe": "Each merge glues the pair of neighbouring tokens that was most frequent in the "
+    "training text at that point into one new token: first the commonest pairs of bytes, "
+    "then whole syllables and words. 'Ġ' is a space.",
+    "wordpiece": "WordPiece adds pieces in the order it learns them, choosing the pair whose "
+    "merge most raises the training text's likelihood. '##' marks a piece that continues "
+    "a word rather than starting one.",
+    "unigram": "Unigram starts from many candidate pieces and drops those that help least; "
+    "each piece keeps a probability, and a word is cut into its likeliest pieces. "
+    "'▁' is a space.",
+}
+
+
+def piece_list(kind: str, learned: list[tuple[str, str]]) -> html.Ol:
+    """The tokenizer's own pieces: BPE's merges as 'a + b → ab', the others' pieces with
+    how likely they are (Unigram). Plain text: no piece is ever read as markup."""
+    items = []
+    for piece, how in learned:
+        shown = tz.byte_level_text(piece) if kind == "bpe" else piece
+        if kind == "bpe":
+            left, right = how.split(" + ", 1)
+            parts = [html.Code(left), " + ", html.Code(right), " → ", html.Code(piece)]
+        else:
+            parts = [html.Code(piece)]
+        parts.append(html.Span(f" “{shown}”" if kind == "bpe" else "", className="text-muted"))
+        if how and kind != "bpe":
+            parts.append(html.Span(f" {how}", className="text-muted"))
+        items.append(html.Li(parts))
+    return html.Ol(items, className="small mb-1")
+
+
+def pieces(kind, vocab_size):
+    """The side panel: the pieces of the tokenizer that is shown (its title, list and a
+    note on how that kind learns), or None for a bad setting (the error says why)."""
     try:
-        _, vocab_size = parse_inputs("bpe", vocab_size)
+        kind, vocab_size = parse_inputs(kind, vocab_size)
     except InputError:
         return None
-    bpe = tz.train_tokenizer("bpe", vocab_size)
+    learned = tz.learned_pieces(tz.train_tokenizer(kind, vocab_size), N_MERGES)
     return [
-        merge_list(tz.first_merges(bpe, N_MERGES)),
-        html.P(
-            "Each merge glues the pair of neighbouring tokens that was most frequent in the "
-            "training text at that point into one new token: first the commonest pairs of "
-            "bytes, then whole syllables and words. 'Ġ' is a space.",
-            className="small text-muted",
-        ),
+        html.H4(PIECES_TITLE[kind], className="h6 mt-3"),
+        piece_list(kind, learned),
+        html.P(PIECES_NOTE[kind], className="small text-muted"),
     ]
+
+
+@callback(
+    Output(f"{LAB}-merges", "children"),
+    Input(f"{LAB}-kind", "value"),
+    Input(f"{LAB}-vocab", "value"),
+    prevent_initial_call=True,  # the layout already shows the default tokenizer's pieces
+)
+def merges(kind, vocab_size):
+    return pieces(kind, vocab_size)
+
+
+share_settings(
+    LAB,
+    [
+        choice_rule(f"{LAB}-kind", list(tz.KINDS), DEFAULT_KIND),
+        {
+            "id": f"{LAB}-vocab",
+            "kind": "number",
+            "min": tz.MIN_VOCAB_SIZE,
+            "max": tz.MAX_VOCAB_SIZE,
+            "integer": True,
+            "dflt": DEFAULT_VOCAB_SIZE,
+        },
+    ],
+    # through a store: the chart's first drawing waits on nothing (Dash drops the first call
+    # of a callback whose inputs another first call left unchanged)
+    store=f"{LAB}-restore",
+)
+
+
+@callback(
+    Output(f"{LAB}-kind", "value"),
+    Output(f"{LAB}-vocab", "value"),
+    Input(f"{LAB}-restore", "data"),
+    prevent_initial_call=True,
+)
+def restore(values):
+    """A link's or the session's settings (the browser checked them against the range)."""
+    if not isinstance(values, dict):
+        return no_update, no_update
+    return values.get(f"{LAB}-kind", no_update), values.get(f"{LAB}-vocab", no_update)

@@ -9,6 +9,7 @@ from dash import Input, Output, callback, dcc, html
 from app.components.glossary_links import term_anchor
 from app.config import TITLE
 from app.content import get_content
+from app.core.text import heading_anchor
 
 dash.register_page(
     __name__, path="/glossary", title=f"Glossary · {TITLE}", name="Glossary", order=99
@@ -19,7 +20,7 @@ MAX_QUERY_CHARS = 100
 
 def matching_entries(query: str | None) -> list:
     """Entries whose term or definition contains every word of `query` (case-insensitive)."""
-    words = (query or "")[:MAX_QUERY_CHARS].lower().split()
+    words = (query if isinstance(query, str) else "")[:MAX_QUERY_CHARS].lower().split()
     return [
         e
         for e in get_content().glossary
@@ -31,7 +32,11 @@ def entry_view(entry) -> html.Div:
     stage = get_content().stage(entry.stage)
     return html.Div(
         [
+<<<<<<< HEAD
             html.Dt(entry.term, className="glossary-term", id=term_anchor(entry.term)),
+=======
+            html.Dt(entry.term, className="glossary-term", id=heading_anchor(entry.term)),
+>>>>>>> main
             html.Dd(
                 [
                     entry.definition,

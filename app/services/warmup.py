@@ -18,12 +18,14 @@ def _warm() -> None:
     from app.core.data.tokenization import default_compression_curves
     from app.core.tinylm import load_pretrained
     from app.services.tinygpt.training import baselines
+    from app.services.topics_warmup import warm_topics
 
     for name, work in (
         ("cleaning pipeline", lambda: run_on_default_corpus(PipelineConfig())),
         ("training corpus", baselines),
         ("pretrained tiny GPT", load_pretrained),
         ("tokenizer curves", default_compression_curves),
+        ("topic labs (embeddings, RAG, agents)", warm_topics),
     ):
         try:
             work()

@@ -10,6 +10,7 @@ from dash import html, no_update
 
 from app.labs import cleaning_pipeline as lab
 from app.services.jobs import JobsBusy
+from tests.helpers import as_plotly
 
 DEFAULTS = dict(
     steps=list(lab.TOGGLES),
@@ -56,6 +57,7 @@ def error_text(component) -> str:
 
 
 def is_message_figure(fig) -> bool:
+    fig = as_plotly(fig)
     return len(fig.data) == 0 and len(fig.layout.annotations) == 1
 
 
@@ -76,8 +78,8 @@ def test_the_published_defaults_show_the_funnel_and_the_scores():
     values = stat_values(stats)
     assert values["Pages kept"] == "1,436"
     assert values["Precision"] == "97.8%" and values["Recall"] == "97.5%"
-    assert [len(t.y) for t in fig.data] == [7, 7]  # pages and tokens after every step
-    assert fig.data[0].x[0] == 100
+    assert [len(t.y) for t in as_plotly(fig).data] == [7, 7]  # pages and tokens after every step
+    assert as_plotly(fig).data[0].x[0] == 100
     shown = texts(lab.show_dropped("all", summary))
     assert "Showing 15 of 1,564 dropped pages" in shown  # three from each step
     for step in (
@@ -106,7 +108,7 @@ def test_the_page_opens_on_the_published_defaults_without_a_run():
 
     walk(page)
     assert stat_values(found[f"{lab.LAB}-stats"].children)["Recall"] == "97.5%"
-    assert len(found[f"{lab.LAB}-chart"].figure.data[0].y) == 7
+    assert len(as_plotly(found[f"{lab.LAB}-chart"].figure).data[0].y) == 7
     summary = found[f"{lab.LAB}-dropped-data"].data
     assert "Showing 15 of 1,564" in texts(lab.show_dropped("all", summary))
 
@@ -116,7 +118,7 @@ def test_a_new_setting_reports_the_funnel_growing_step_by_step():
     fig, stats, *_ = run(reports, min_words=77)  # a setting no other test runs
     percents = [r[0] for r in reports]
     assert percents == sorted(percents) and percents[0] < 100 and percents[-1] == 100
-    bars = [len(r[2].data[0].y) for r in reports]
+    bars = [len(as_plotly(r[2]).data[0].y) for r in reports]
     assert bars[0] == 2 and bars[-1] == 7  # raw crawl + one step, ... all seven
     assert "pages left" in texts(reports[0][3]) and "pages kept" in texts(reports[-1][3])
 
@@ -135,7 +137,10 @@ def test_a_run_seen_before_needs_no_job_slot_but_a_new_one_waits_for_one(monkeyp
 def test_cancelling_brings_back_the_last_finished_funnel():
     funnel = run(min_words=60)[5]
     figure, percent, label, note = lab.after_cancel(1, funnel)
-    assert len(figure.data[0].y) == 7 and figure.data[0].text[-1] == f"{funnel[-1][1]:,}"
+    assert (
+        len(as_plotly(figure).data[0].y) == 7
+        and as_plotly(figure).data[0].text[-1] == f"{funnel[-1][1]:,}"
+    )
     assert percent == 0 and label == ""
     assert "Cancelled" in texts(note)
 

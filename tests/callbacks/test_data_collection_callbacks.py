@@ -12,30 +12,33 @@ from app.core.architecture import count_params
 from app.core.compute import chinchilla_tokens_for_params
 from app.core.presets import get_preset
 from app.labs import data_budget, data_mixtures, source_checklist
-from tests.helpers import error_text, is_message_figure, stat_values
+from tests.helpers import as_plotly, error_text, is_message_figure, stat_values
 
 BAD_NUMBERS = [None, "", "abc", "-1", "0", "1e300", "nan"]
 
 
 # ---- data mixtures ------------------------------------------------------------------------
 def graph_figures(charts) -> list:
-    return [col.children.figure for col in charts]
+    return [as_plotly(col.children.figure) for col in charts]
 
 
 def test_one_mixture_shows_one_sunburst_bars_and_its_note():
     charts, bars, notes, error = data_mixtures.explore("llama1", "none", "sunburst")
     assert error is None
     [fig] = graph_figures(charts)
-    assert fig.data[0].type == "sunburst" and fig.layout.title.text == "LLaMA (2023)"
-    assert "CommonCrawl" in fig.data[0].labels and len(bars.data) == 1
+    assert (
+        as_plotly(fig).data[0].type == "sunburst"
+        and as_plotly(fig).layout.title.text == "LLaMA (2023)"
+    )
+    assert "CommonCrawl" in as_plotly(fig).data[0].labels and len(as_plotly(bars).data) == 1
     assert "Biggest parts: Web pages 82%" in str(notes)
 
 
 def test_two_mixtures_side_by_side_and_grouped_bars():
     charts, bars, notes, error = data_mixtures.explore("gpt3", "pile", "treemap")
     figs = graph_figures(charts)
-    assert [f.data[0].type for f in figs] == ["treemap", "treemap"]
-    assert [t.name for t in bars.data] == ["GPT-3 (2020)", "The Pile (2020)"]
+    assert [as_plotly(f).data[0].type for f in figs] == ["treemap", "treemap"]
+    assert [t.name for t in as_plotly(bars).data] == ["GPT-3 (2020)", "The Pile (2020)"]
     assert "Table 2.2" in str(notes) and "Table 1" in str(notes)
 
 
@@ -54,7 +57,7 @@ def test_mixture_hover_carries_the_papers_numbers_and_units():
 
 def test_comparing_a_mixture_with_itself_shows_it_once():
     charts, bars, *_ = data_mixtures.explore("fineweb", "fineweb", "sunburst")
-    assert len(charts) == 1 and len(bars.data) == 1
+    assert len(charts) == 1 and len(as_plotly(bars).data) == 1
 
 
 @pytest.mark.parametrize(
@@ -76,7 +79,7 @@ def test_mixture_explorer_refuses_unknown_choices(args, message):
 def budget(**changes):
     args = dict(choice="llama-2-7b", ratio=1, bytes_per_token=4, doc_tokens=525, selected=None)
     args.update(changes)
-    return data_budget.update(**args)  # as Dash calls it: by keyword, all four outputs
+    return data_budget.update(**args)[:4]  # as Dash calls it: by keyword (then the flags)
 
 
 def test_data_budget_keeps_its_four_argument_form():
@@ -107,7 +110,7 @@ def test_the_stage_04_model_is_used_when_one_was_chosen():
     stats, *_ = budget(choice=SELECTED, selected=selected)
     values = stat_values(stats)
     assert values["Parameters"] == "124 million"
-    *_, error, _ = budget(choice=SELECTED, selected=None)
+    _, _, error, _ = budget(choice=SELECTED, selected=None)
     assert "stage 04" in error_text(error)
 
 
@@ -123,7 +126,14 @@ def test_the_stage_04_model_is_used_when_one_was_chosen():
 def test_data_budget_refuses_bad_numbers_with_a_message(field, label, raw):
     stats, fig, error, plans = budget(**{field: raw})
     assert label in error_text(error)
-    assert stats is None and plans is None and is_message_figure(fig)
+    assert stats is plans is fig is no_update  # the last good plan stays
+
+
+def test_data_budget_marks_every_bad_field():
+    args = dict(choice="llama-2-7b", ratio=0, bytes_per_token=4, doc_tokens="x", selected=None)
+    *_, error, _, ratio, size, docs = data_budget.update(**args)
+    assert "Over-train" in str(error) and "Tokens per document" in str(error)
+    assert (ratio, size, docs) == (True, False, True)
 
 
 def test_plan_buttons_set_the_over_train_factor(monkeypatch):
@@ -170,7 +180,7 @@ def test_loading_an_example_fills_every_criterion_and_describes_it():
 def test_examples_get_a_verdict_with_reasons(key, verdict, score):
     *levels, _ = source_checklist.load_preset(key)
     alert, stats, fig, error = source_checklist.score(*levels)
-    assert error is None and len(fig.data) == 2
+    assert error is None and len(as_plotly(fig).data) == 2
     assert f"'{verdict}'" in verdict_text(alert)
     assert stat_values(stats)["Score"] == score
 

@@ -14,7 +14,7 @@ from app.services.tinygpt import training as training_job
 from app.services.tinygpt.training import DEFAULTS, parse_settings, run_record, run_training
 from app.state.runs import CURVE_POINTS, sanitize_runs
 from app.validation import InputError
-from tests.helpers import error_text
+from tests.helpers import as_plotly, error_text
 
 FIELDS = live_training.FIELDS
 
@@ -83,7 +83,7 @@ def test_a_short_run_reports_progress_and_keeps_a_record(tmp_path, monkeypatch):
     result, record = live_training.start(reports.append, 1, *settings_form)
     value, label, figure, live = reports[-1]
     assert value == 100 and label == "step 12 / 12"
-    assert [t.name for t in figure.data] == ["training loss", "validation loss"]
+    assert [t.name for t in as_plotly(figure).data] == ["training loss", "validation loss"]
     assert record["val_step"][-1] == 12
     runs = live_training.keep_run(record, "tampered")
     assert runs == [record]  # the tampered store was replaced, the new run kept
@@ -145,7 +145,7 @@ def test_the_time_limit_stops_a_run_and_still_reports_its_losses(tmp_path, monke
 def test_a_tampered_runs_store_is_repaired_not_fatal(stored):
     assert sanitize_runs(stored) == []
     figure = live_training.show_runs(stored)
-    assert len(figure.layout.annotations) == 1  # "Your finished runs appear here"
+    assert len(as_plotly(figure).layout.annotations) == 1  # "Your finished runs appear here"
 
 
 def test_valid_runs_survive_repair_and_only_the_newest_eight_are_kept():

@@ -16,7 +16,7 @@ from app.services import jobs
 from app.services.tinygpt import finetuning as finetune_job
 from app.services.tinygpt.finetuning import DEFAULTS, parse_settings, run_finetune
 from app.validation import InputError
-from tests.helpers import error_text
+from tests.helpers import as_plotly, error_text
 
 FIELDS = tiny_finetune.FIELDS
 
@@ -118,7 +118,7 @@ def test_a_short_lora_run_reports_progress_then_losses_and_answers():
     result = tiny_finetune.start(reports.append, 1, *form(steps=12))
     value, label, figure, live = reports[-1]
     assert value == 100 and label == "step 12 / 12"
-    names = [t.name for t in figure.data]
+    names = [t.name for t in as_plotly(figure).data]
     assert names[:3] == [
         "training answers (each batch)",
         "unseen answers (held out)",

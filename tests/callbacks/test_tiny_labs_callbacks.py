@@ -14,7 +14,7 @@ from app.services.tinygpt import generation as text_generation
 from app.services.tinygpt import measuring as text_measure
 from app.services.tinygpt import models as tiny_models
 from app.services.tinygpt.models import PRETRAINED
-from tests.helpers import error_text, is_message_figure, stat_values
+from tests.helpers import as_plotly, error_text, is_message_figure, stat_values
 
 # ------------------------------------------------------------------ stage 07: measure
 
@@ -44,7 +44,9 @@ def test_perplexity_is_e_to_the_mean_loss_and_bits_are_loss_over_ln_2():
     assert m.perplexity == pytest.approx(math.exp(m.mean_nats))
     assert m.bits_per_character == pytest.approx(m.mean_nats / math.log(2))
     assert values["Perplexity"] == f"{math.exp(m.mean_nats):,.1f}"  # below 100 here
-    assert [t.name for t in figure.data] == [None] and len(figure.data[0].y) == 4
+    assert [t.name for t in as_plotly(figure).data] == [None] and len(
+        as_plotly(figure).data[0].y
+    ) == 4
 
 
 def test_every_character_is_coloured_with_its_probability_and_the_models_top_guesses():
@@ -161,7 +163,7 @@ def test_the_same_seed_gives_the_same_text():
 
 def test_top_k_1_keeps_exactly_one_candidate():
     figure, note, memory, about, error = tiny_generate.preview(*form(top_k=1, top_p=1))
-    kept, cut = figure.data
+    kept, cut = as_plotly(figure).data
     assert error is None
     assert len(kept.x) == 1 and len(cut.x) == tiny_generate.BAR_CHARS - 1
     assert "keeps 1 of" in note.children

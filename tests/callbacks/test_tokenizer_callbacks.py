@@ -15,6 +15,7 @@ from dash._utils import AttributeDict
 
 from app.core.data import tokenization as tz
 from app.labs import tokenizer_playground as lab
+from tests.helpers import as_plotly
 
 BAD_SIZES = [None, "", "abc", "12.5", "-1", "259", "8001", "1e300", "nan"]
 
@@ -29,6 +30,7 @@ def stat_values(stats) -> dict[str, str]:
 
 
 def is_message_figure(fig) -> bool:
+    fig = as_plotly(fig)
     return len(fig.data) == 0 and len(fig.layout.annotations) == 1
 
 
@@ -109,7 +111,7 @@ def test_empty_text_asks_for_text_without_an_error(text):
 def test_too_much_text_is_refused_with_its_length():
     view, chips, stats, markers, count, error = lab.tokenize("a" * 6_001, "bpe", 1_000)
     assert "6,001 characters" in error_text(error) and "5,000" in error_text(error)
-    assert view is None and stats is None
+    assert view is stats is no_update  # the last good tokens stay
     assert count == "6,001 / 5,000 characters"
 
 
@@ -122,7 +124,7 @@ def test_exactly_the_limit_is_accepted():
 def test_bad_vocabulary_sizes_get_a_message(raw):
     view, chips, stats, markers, count, error = lab.tokenize("some text", "bpe", raw)
     assert "Vocabulary size" in error_text(error)
-    assert view is None and stats is None
+    assert view is stats is no_update
 
 
 def test_out_of_range_sizes_say_the_range():
@@ -144,28 +146,28 @@ def test_unknown_tokenizers_get_a_message(kind):
 # ---- vocabulary: chart and merges -----------------------------------------------------------
 def test_the_chart_draws_every_kind_and_marks_the_learners_tokenizer():
     fig = lab.compression("wordpiece", "1500")
-    assert len(fig.data) == len(tz.KINDS) + 1
-    star = fig.data[-1]
+    assert len(as_plotly(fig).data) == len(tz.KINDS) + 1
+    star = as_plotly(fig).data[-1]
     assert star.x == (1_500,)
     mine = tz.chars_per_token(tz.train_tokenizer("wordpiece", 1_500), tz.default_held_out_text())
     assert star.y[0] == pytest.approx(mine)
 
 
 def test_twenty_merges_are_listed_in_the_order_bpe_learned_them():
-    listed = lab.merges("1500")[0].children
+    listed = lab.merges("bpe", "1500")[1].children
     expected = tz.first_merges(tz.train_tokenizer("bpe", 1_500), lab.N_MERGES)
     assert len(listed) == lab.N_MERGES
     assert [(li.children[0].children, li.children[2].children) for li in listed] == expected
 
 
 def test_the_smallest_vocabulary_has_only_four_merges_to_show():
-    assert len(lab.merges(260)[0].children) == 4
+    assert len(lab.merges("bpe", 260)[1].children) == 4
 
 
 @pytest.mark.parametrize("raw", BAD_SIZES)
 def test_the_chart_and_merges_explain_bad_sizes(raw):
     assert is_message_figure(lab.compression("bpe", raw))
-    assert lab.merges(raw) is None
+    assert lab.merges("bpe", raw) is None
 
 
 def test_the_chart_explains_an_unknown_tokenizer():
@@ -183,3 +185,26 @@ def test_sample_buttons_load_their_text(key):
 
 def test_an_unknown_trigger_changes_nothing():
     assert run_triggered(lab.load_sample, "tokenizer_playground-sample-nope", 1) is no_update
+
+
+@pytest.mark.parametrize(
+    "kind, title, mark",
+    [
+        ("bpe", "merges BPE", " + "),
+        ("wordpiece", "WordPiece", "##"),
+        ("unigram", "Unigram", "p = "),
+    ],
+)
+def test_the_side_panel_shows_the_shown_tokenizer_s_own_pieces(kind, title, mark):
+    """With WordPiece or Unigram chosen, the panel once still listed BPE's merges."""
+    heading, listed, note = lab.merges(kind, 1_000)
+    assert title in heading.children
+    assert mark in str(listed)
+    expected = tz.learned_pieces(tz.train_tokenizer(kind, 1_000), lab.N_MERGES)
+    assert len(listed.children) == len(expected) == lab.N_MERGES
+
+
+def test_one_word_is_counted_in_the_singular():
+    _, _, stats, *_ = lab.tokenize("hello", "bpe", 1_000)
+    hints = str(stats)
+    assert "1 word'" in hints and "1 words" not in hints and "5 characters" in hints

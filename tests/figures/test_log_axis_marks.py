@@ -11,6 +11,7 @@ import pytest
 from app.figures.attention import kv_variants_figure
 from app.figures.theme import hline, vline
 from app.labs import data_budget, model_timeline
+from tests.helpers import as_plotly
 
 
 def test_hline_and_vline_put_the_label_at_log10_of_the_line_on_a_log_axis():
@@ -24,13 +25,14 @@ def test_hline_and_vline_put_the_label_at_log10_of_the_line_on_a_log_axis():
 
 def line_and_label(fig, axis: str):
     """The one dashed line and its annotation's position on `axis` ("x" or "y")."""
+    fig = as_plotly(fig)
     (shape,) = [s for s in fig.layout.shapes if s.type == "line"]
     (note,) = [a for a in fig.layout.annotations if getattr(a, f"{axis}ref") == axis]
     return getattr(shape, f"{axis}0"), getattr(note, axis)
 
 
 def test_the_chinchilla_line_on_the_timeline_is_labelled_at_20_tokens_per_parameter():
-    fig = model_timeline.figure_for("tokens_per_param")
+    fig = as_plotly(model_timeline.figure_for("tokens_per_param"))
     assert fig.layout.yaxis.type == "log"
     line, label = line_and_label(fig, "y")
     assert line == 20 and label == pytest.approx(math.log10(20))
@@ -49,7 +51,7 @@ def test_the_weights_line_of_the_kv_chart_sits_at_the_weights_size():
 
 
 def test_the_datasets_chart_labels_the_tokens_the_model_needs_where_its_line_is():
-    fig = data_budget.datasets_figure(2e12)
+    fig = as_plotly(data_budget.datasets_figure(2e12))
     assert fig.layout.xaxis.type == "log"
     line, label = line_and_label(fig, "x")
     assert line == 2e12 and label == pytest.approx(12 + math.log10(2))

@@ -23,6 +23,9 @@ def match_probability(similarity: float, bands: int, rows: int) -> float:
     return 1 - (1 - similarity**rows) ** bands
 
 
+# The most MinHash hashes (bands × rows) a lab computes: more adds time without teaching
+# more. One number for the near-duplicate lab and the cleaning pipeline (they differed).
+MAX_HASHES = 400
 MERSENNE = (1 << 61) - 1  # a prime for universal hashing: h(x) = (a·x + b) mod p
 
 

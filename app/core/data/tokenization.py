@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import re
 import threading
 from collections.abc import Iterable
@@ -291,6 +292,29 @@ def first_merges(tok: Tokenizer, n: int = 20) -> list[tuple[str, str]]:
         left, right = merge.split(" ", 1) if isinstance(merge, str) else merge
         merges.append((left, right))
     return merges
+
+
+def learned_pieces(tok: Tokenizer, n: int = 20) -> list[tuple[str, str]]:
+    """What a trained tokenizer learned beyond single characters, as (piece, how), read from
+    its saved JSON, so that each kind shows its own pieces:
+    - BPE: its first `n` merges, in the order learned; how = "left + right".
+    - WordPiece: its first `n` multi-character pieces, in the order added ('##' marks a
+      piece that continues a word); how = "".
+    - Unigram: its `n` likeliest multi-character pieces; how = their probability, as the
+      model scores them (log probabilities, Kudo 2018)."""
+    model = json.loads(tok.to_str())["model"]
+    kind = model.get("type")
+    if kind == "BPE":
+        return [(left + right, f"{left} + {right}") for left, right in first_merges(tok, n)]
+    if kind == "WordPiece":
+        vocab = sorted(model["vocab"].items(), key=lambda item: item[1])
+        pieces = [p for p, _ in vocab if len(p.removeprefix("##")) > 1 and not p.startswith("[")]
+        return [(p, "") for p in pieces[: max(n, 0)]]
+    if kind == "Unigram":
+        scored = [(p, score) for p, score in model["vocab"] if len(p) > 1 and not p.startswith("<")]
+        scored.sort(key=lambda item: item[1], reverse=True)
+        return [(p, f"p = {math.exp(score):.2%}") for p, score in scored[: max(n, 0)]]
+    raise ValueError(f"Unknown tokenizer model {kind!r}.")
 
 
 def compression_curve(
