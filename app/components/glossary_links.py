@@ -1,4 +1,4 @@
-"""Glossary terms in a page's text link to their definitions (`/glossary#term-...`).
+"""Glossary terms in a page's text link to their definitions (`/glossary#section-...`).
 
 Done when a page is rendered, on its Markdown: the first mention of each term on a page
 becomes a link; code, existing links, headings and `{{fact:...}}` placeholders are left
@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 from app.content import get_content
+from app.core.text import heading_anchor
 
 # Text that must not change: fenced and inline code, links and images, autolinks,
 # fact placeholders, heading lines, raw HTML tags.
@@ -21,8 +22,8 @@ PROTECTED = re.compile(
 
 
 def term_anchor(term: str) -> str:
-    """The glossary's id for a term: 'Byte-pair encoding (BPE)' → 'term-byte-pair-encoding-bpe'."""
-    return "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+    """The glossary page's id for a term, the one its search results use too."""
+    return heading_anchor(term)
 
 
 def _names(term: str) -> list[str]:

@@ -6,7 +6,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from app.components.glossary_links import term_anchor
 from app.config import TITLE
 from app.content import get_content
 from app.core.text import heading_anchor
@@ -32,11 +31,7 @@ def entry_view(entry) -> html.Div:
     stage = get_content().stage(entry.stage)
     return html.Div(
         [
-<<<<<<< HEAD
-            html.Dt(entry.term, className="glossary-term", id=term_anchor(entry.term)),
-=======
             html.Dt(entry.term, className="glossary-term", id=heading_anchor(entry.term)),
->>>>>>> main
             html.Dd(
                 [
                     entry.definition,

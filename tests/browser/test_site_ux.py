@@ -164,16 +164,16 @@ def test_dark_mode_follows_the_system_is_switchable_and_remembered(br, app_url):
 
 def test_glossary_terms_in_the_text_link_to_their_definitions(br, app_url):
     open_settled(br, app_url + "/data-preprocessing")
-    link = br.wait_for_element('.prose a[href="/glossary#term-minhash"]', timeout=10)
+    link = br.wait_for_element('.prose a[href="/glossary#section-minhash"]', timeout=10)
     assert link.text.lower() == "minhash"
-    br.driver.get(app_url + "/glossary#term-minhash")
-    term = br.wait_for_element("#term-minhash", timeout=20)
+    br.driver.get(app_url + "/glossary#section-minhash")
+    term = br.wait_for_element("#section-minhash", timeout=20)
     assert term.text == "MinHash"
     wait_until(
         lambda: (
             0
             <= br.driver.execute_script(
-                "return document.getElementById('term-minhash').getBoundingClientRect().top"
+                "return document.getElementById('section-minhash').getBoundingClientRect().top"
             )
             < 300
         ),

@@ -24,9 +24,9 @@ def glossary():
 def test_the_first_mention_of_a_term_links_to_its_definition():
     text = "A **token** is what the tokenizer makes; more tokens follow."
     out = link_terms(text)
-    assert "**[token](/glossary#term-token)**" in out
-    assert "[tokenizer](/glossary#term-tokenizer)" in out
-    assert out.count("/glossary#term-token)") == 1  # once, not for 'tokens' again
+    assert "**[token](/glossary#section-token)**" in out
+    assert "[tokenizer](/glossary#section-tokenizer)" in out
+    assert out.count("/glossary#section-token)") == 1  # once, not for 'tokens' again
 
 
 def test_code_links_headings_and_facts_are_left_alone():
@@ -36,14 +36,14 @@ def test_code_links_headings_and_facts_are_left_alone():
 
 def test_a_term_with_an_abbreviation_is_found_by_either_name():
     out = link_terms("BPE starts from bytes.")
-    assert out == "[BPE](/glossary#term-byte-pair-encoding-bpe) starts from bytes."
+    assert out == "[BPE](/glossary#section-byte-pair-encoding-bpe) starts from bytes."
 
 
 def test_a_page_links_each_term_once_across_its_sections():
     seen: set[str] = set()
     first = link_terms("MinHash here.", seen)
     second = link_terms("MinHash again.", seen)
-    assert "/glossary#term-minhash" in first and second == "MinHash again."
+    assert "/glossary#section-minhash" in first and second == "MinHash again."
 
 
 def test_every_linked_anchor_exists_on_the_glossary_page(glossary):
