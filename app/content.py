@@ -23,6 +23,7 @@ WORDS_PER_MINUTE = 200  # a common reading-speed estimate for explanatory prose
 LAB_LINE = re.compile(r"^\{\{lab:([a-z0-9_]+)\}\}$")
 FACT_REF = re.compile(r"\{\{fact:([a-z0-9_]+)\}\}")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+QUIZ_LINK = re.compile(r"^/[a-z0-9-]+#[a-z0-9-]+$")
 STAGE_ORDERS = range(1, 9)
 # "Beyond the pipeline": each topic's number and route. A topic page exists exactly when
 # its file content/topics/NN-slug.md does; progress keeps all ten (app.state.progress).
@@ -72,10 +73,22 @@ class Section:
 
 @dataclass(frozen=True)
 class QuizQuestion:
+    """A multiple-choice question (`options`, `answer` indexes one), or a numeric one
+    (`number` set): the learner types a number, right within ± `tolerance` (in `unit`);
+    its single option is the answer as written out for the feedback."""
+
     question: str
     options: tuple[str, ...]
     answer: int
     explanation: str
+    link: str = ""  # "/slug#section-anchor": where the guide teaches it
+    number: float | None = None
+    tolerance: float = 0.0
+    unit: str = ""
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.number is not None
 
 
 @dataclass(frozen=True)
@@ -328,20 +341,44 @@ def load_quiz(path: Path) -> tuple[QuizQuestion, ...]:
         if not isinstance(q, dict):
             raise ContentError(f"{w}: must be a mapping")
         options = _need(q, "options", list, w)
-        if not 2 <= len(options) <= 6 or not all(isinstance(o, str) and o for o in options):
-            raise ContentError(f"{w}: field 'options' must be 2–6 non-empty strings")
+        numeric = _quiz_number(q, w) if "number" in q else {}
+        n_options = (1, 1) if numeric else (2, 6)
+        if not n_options[0] <= len(options) <= n_options[1] or not all(
+            isinstance(o, str) and o for o in options
+        ):
+            want = "one string (the answer written out)" if numeric else "2–6 non-empty strings"
+            raise ContentError(f"{w}: field 'options' must be {want}")
         answer = _need(q, "answer", int, w)
         if not 0 <= answer < len(options):
             raise ContentError(f"{w}: field 'answer' must index one of the options")
+        link = q.get("link", "")
+        if link and not QUIZ_LINK.match(str(link)):
+            raise ContentError(f"{w}: field 'link' must look like /slug#section-anchor")
         out.append(
             QuizQuestion(
                 _need(q, "question", str, w),
                 tuple(options),
                 answer,
                 _need(q, "explanation", str, w),
+                link,
+                **numeric,
             )
         )
     return tuple(out)
+
+
+def _quiz_number(q: dict, where: str) -> dict:
+    """A numeric question's `number: {value, tolerance, unit}`, checked."""
+    spec = _need(q, "number", dict, where)
+    w = f"{where} number"
+    value = _need(spec, "value", (int, float), w)
+    tolerance = _need(spec, "tolerance", (int, float), w)
+    if tolerance < 0:
+        raise ContentError(f"{w}: field 'tolerance' must not be negative")
+    unit = spec.get("unit", "")
+    if not isinstance(unit, str):
+        raise ContentError(f"{w}: field 'unit' must be str")
+    return {"number": float(value), "tolerance": float(tolerance), "unit": unit}
 
 
 def load_glossary(path: Path, slugs: set[str]) -> tuple[GlossaryEntry, ...]:

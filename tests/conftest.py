@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
+import tempfile
 
 import pytest
+
+# The tests' own job cache and model store, fresh each run, before any app module reads
+# the settings: a developer's running app (or an older run) must not leak into them.
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="ogelo-tests-"))
 
 
 @pytest.fixture

@@ -95,6 +95,30 @@ def isolated_jobs(tmp_path, monkeypatch, *, inline: bool = True):
     return the_store
 
 
+def run_clientside(js_function: str, *args, triggered_id=None):
+    """Call a clientside callback's JavaScript function in Node, as Dash would in the
+    browser (with `window.dash_clientside`), and return its result (None for no_update)."""
+    import json
+    import shutil
+
+    node = shutil.which("node")
+    if node is None:
+        import pytest
+
+        pytest.skip("Node.js is needed to run clientside callbacks outside a browser")
+    script = f"""
+    const NO_UPDATE = {{"__no_update__": true}};
+    globalThis.window = {{dash_clientside: {{no_update: NO_UPDATE,
+        callback_context: {{triggered_id: {json.dumps(triggered_id)}}}}}}};
+    const f = ({js_function});
+    const out = f(...{json.dumps(list(args))});
+    process.stdout.write(JSON.stringify(out === NO_UPDATE ? null : out));
+    """
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 def find_ids(tree) -> dict:
     """id → component, for every component with a string id in a layout tree."""
     found: dict = {}

@@ -1,4 +1,5 @@
-"""A stage's quiz: pick answers, check them, see explanations; the best score is kept."""
+"""A stage's quiz: pick or type answers, check them, see explanations that link to the
+section that teaches each one; the best score is kept."""
 
 from __future__ import annotations
 
@@ -6,8 +7,39 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, html, no_update
 
-from app.content import get_content
+from app.content import QuizQuestion, get_content
+from app.core.text import heading_anchor
 from app.state import progress
+from app.validation import InputError, parse_number
+
+MAX_ANSWER_CHARS = 30  # a typed number; anything longer is not one
+
+
+def answer_input(slug: str, i: int, q: QuizQuestion):
+    """Radio buttons for a multiple-choice question; a number box for a numeric one."""
+    qid = {"type": "quiz-answer", "slug": slug, "q": i}
+    if not q.is_numeric:
+        return dbc.RadioItems(
+            id=qid,
+            options=[{"label": o, "value": j} for j, o in enumerate(q.options)],
+            className="quiz-options",
+        )
+    box = dbc.Input(
+        id=qid,
+        type="text",
+        inputMode="decimal",
+        maxLength=MAX_ANSWER_CHARS,
+        placeholder="Type a number",
+        autoComplete="off",
+    )
+    name = f"Question {i + 1}: your answer" + (f" in {q.unit}" if q.unit else "")
+    parts = [box, dbc.InputGroupText(q.unit)] if q.unit else [box]
+    # The input sits inside its <label>, which names it for screen readers (a pattern-
+    # matching id cannot be pointed at by html_for).
+    return html.Label(
+        [html.Span(name, className="visually-hidden"), dbc.InputGroup(parts)],
+        className="quiz-number d-block",
+    )
 
 
 def quiz_card(slug: str) -> dbc.Card | None:
@@ -20,11 +52,7 @@ def quiz_card(slug: str) -> dbc.Card | None:
             html.Fieldset(
                 [
                     html.Legend(f"{i + 1}. {q.question}", className="quiz-question"),
-                    dbc.RadioItems(
-                        id={"type": "quiz-answer", "slug": slug, "q": i},
-                        options=[{"label": o, "value": j} for j, o in enumerate(q.options)],
-                        className="quiz-options",
-                    ),
+                    answer_input(slug, i, q),
                     html.Div(id={"type": "quiz-feedback", "slug": slug, "q": i}),
                 ],
                 className="mb-3",
@@ -55,20 +83,56 @@ def quiz_card(slug: str) -> dbc.Card | None:
     )
 
 
+def is_right(q: QuizQuestion, answer) -> bool | None:
+    """True/False, or None when there is no usable answer yet (raises InputError with a
+    sentence for a typed answer that is not a number)."""
+    if not q.is_numeric:
+        return None if answer is None else answer == q.answer
+    if answer is None or str(answer).strip() == "":
+        return None
+    value = parse_number(str(answer)[:MAX_ANSWER_CHARS], "Your answer")
+    return abs(value - q.number) <= q.tolerance + 1e-9 * abs(q.number)
+
+
 def grade(slug: str, answers: list) -> tuple[int, list[tuple[bool | None, str]]]:
     """Score the answers; per question (correct or None if unanswered, explanation)."""
     questions = get_content().stage(slug).quiz
     results = []
     correct = 0
     for q, a in zip(questions, answers, strict=False):
-        if a is None:
-            results.append((None, "Pick an answer first."))
+        try:
+            ok = is_right(q, a)
+        except InputError as err:
+            results.append((None, f"{err} Type digits, e.g. 12.5 or 3e9."))
             continue
-        ok = a == q.answer
+        if ok is None:
+            results.append(
+                (None, "Type a number first." if q.is_numeric else "Pick an answer first.")
+            )
+            continue
         correct += ok
-        prefix = "Correct. " if ok else f"Not quite: the answer is “{q.options[q.answer]}”. "
+        written = q.options[q.answer]
+        prefix = "Correct. " if ok else f"Not quite: the answer is “{written}”. "
         results.append((ok, prefix + q.explanation))
     return correct, results
+
+
+def section_link(link: str):
+    """'Read: <section title>' for a '/slug#anchor' link, or None."""
+    if not link:
+        return None
+    path, _, frag = link.partition("#")
+    title = "the section"
+    try:
+        stage = get_content().stage(path.strip("/"))
+        title = next((s.title for s in stage.sections if heading_anchor(s.title) == frag), title)
+    except KeyError:
+        pass
+    return html.A(
+        [html.I(className="bi bi-book me-1"), f"Read: {title}"],
+        href=link,
+        className="quiz-read ms-1",
+    )
 
 
 @callback(
@@ -81,10 +145,12 @@ def grade(slug: str, answers: list) -> tuple[int, list[tuple[bool | None, str]]]
 def check_quiz(_n, answers):
     slug = dash.ctx.triggered_id["slug"]
     correct, results = grade(slug, answers)
+    questions = get_content().stage(slug).quiz
     feedback = []
-    for ok, text in results:
+    for q, (ok, text) in zip(questions, results, strict=False):
         color = "secondary" if ok is None else ("success" if ok else "danger")
-        feedback.append(html.Div(text, className=f"small text-{color} mt-1"))
+        link = section_link(q.link) if ok is not None else None
+        feedback.append(html.Div([text, link], className=f"small text-{color} mt-1"))
     return feedback, score_text(correct, results)
 
 

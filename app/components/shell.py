@@ -26,7 +26,11 @@ def navbar() -> dbc.Navbar:
                     html.I(className="bi bi-list"),
                     id="sidebar-toggle",
                     className="btn btn-link text-white d-lg-none me-2 p-0 fs-3",
-                    **{"aria-label": "Show the stages", "aria-controls": "sidebar-collapse"},
+                    **{
+                        "aria-label": "Show the stages",
+                        "aria-controls": "sidebar-collapse",
+                        "aria-expanded": "false",
+                    },
                 ),
                 dcc.Link(
                     [
@@ -48,6 +52,7 @@ def navbar() -> dbc.Navbar:
                     className="ms-2 d-none d-md-flex",
                     navbar=True,
                 ),
+                theme_toggle(),
             ],
             fluid=True,
             className="flex-nowrap",
@@ -56,6 +61,19 @@ def navbar() -> dbc.Navbar:
         dark=True,
         className="app-navbar shadow-sm",
         sticky="top",
+    )
+
+
+def theme_toggle() -> html.Button:
+    """Light or dark: assets/theme.js follows the system setting until the learner picks,
+    then remembers the pick in this browser (and relabels this button)."""
+    return html.Button(
+        html.I(className="bi bi-moon-stars", id="theme-toggle-icon"),
+        id="theme-toggle",
+        type="button",
+        className="btn btn-link text-white p-1 ms-2 ms-md-3 fs-5 theme-toggle",
+        title="Switch to dark mode",
+        **{"aria-label": "Switch to dark mode", "aria-pressed": "false"},
     )
 
 
@@ -193,10 +211,21 @@ def layout() -> html.Div:
             dcc.Store(id="progress", storage_type="local"),
             dcc.Store(id="selected-model", storage_type="session"),
             dcc.Store(id="trained-runs", storage_type="local"),  # stage-05 runs, for 06-08
+            html.A("Skip to the content", href="#main", className="skip-link", id="skip-link"),
             navbar(),
             html.Div(
-                [sidebar(), html.Main(dash.page_container, className="app-main", id="main")],
+                [
+                    sidebar(),
+                    # tabIndex -1: the skip link can move keyboard focus here
+                    html.Main(dash.page_container, className="app-main", id="main", tabIndex="-1"),
+                ],
                 className="app-body",
+            ),
+            html.A(
+                [html.I(className="bi bi-arrow-up me-1"), "Back to top"],
+                href="#top",
+                id="back-to-top",
+                className="back-to-top btn btn-primary btn-sm shadow",
             ),
             reset_modal(),
         ]
@@ -284,6 +313,13 @@ clientside_callback(
     Input("sidebar-toggle", "n_clicks"),
     State("sidebar-collapse", "is_open"),
     prevent_initial_call=True,
+)
+
+# Screen readers hear whether the phone menu is open.
+clientside_callback(
+    "function(open) { return open ? 'true' : 'false'; }",
+    Output("sidebar-toggle", "aria-expanded"),
+    Input("sidebar-collapse", "is_open"),
 )
 
 # Fold or unfold "Beyond the pipeline" (phones only: on a desktop the group is always open).

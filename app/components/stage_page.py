@@ -6,15 +6,14 @@ from __future__ import annotations
 import importlib
 import logging
 
-import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, clientside_callback, dcc, html
 
+from app.components.glossary_links import link_terms
 from app.components.markdown import md
 from app.components.quiz import quiz_card
 from app.content import Stage, get_content, lab_exists
 from app.core.text import heading_anchor
-from app.state import progress
 
 log = logging.getLogger(__name__)
 
@@ -84,22 +83,49 @@ def anchor(title: str) -> str:
     return heading_anchor(title)
 
 
-def contents(stage: Stage) -> html.Nav:
-    """'On this page': jump links to each section, the worked example and the quiz."""
-    links = [
-        html.A(s.title, href=f"#{anchor(s.title)}", className="toc-link") for s in stage.sections
-    ]
-    links.append(html.A("Worked example", href="#worked-example", className="toc-link"))
+def toc_entries(stage: Stage) -> list[tuple[str, str]]:
+    """(title, anchor) of everything 'On this page' lists."""
+    entries = [(s.title, anchor(s.title)) for s in stage.sections]
+    entries.append(("Worked example", "worked-example"))
     if stage.quiz:
-        links.append(html.A("Quiz", href="#quiz", className="toc-link"))
+        entries.append(("Quiz", "quiz"))
+    return entries
+
+
+def contents(stage: Stage) -> html.Nav:
+    """'On this page': a list that stays beside the text on a wide screen, and a menu that
+    stays under the navbar on a phone; assets/page.js marks the section being read."""
+    links = [
+        html.Li(html.A(title, href=f"#{target}", className="toc-link", **{"data-toc": target}))
+        for title, target in toc_entries(stage)
+    ]
     return html.Nav(
-        [html.Span("On this page:", className="toc-label"), *links],
-        className="stage-toc mb-4",
+        [
+            html.Details(
+                [
+                    html.Summary(
+                        [html.I(className="bi bi-list-ul me-2"), "On this page"],
+                        className="toc-summary",
+                    ),
+                    html.Ul(links, className="toc-list"),
+                ],
+                className="toc-menu",
+                id="toc-menu",
+            ),
+            html.Div(
+                [html.Div("On this page", className="toc-label"), html.Ul(links)],
+                className="toc-aside",
+            ),
+        ],
+        className="stage-toc",
+        id="page-toc",
         **{"aria-label": "On this page"},
     )
 
 
-def sections(stage: Stage) -> list:
+def sections(stage: Stage, seen: set[str] | None = None) -> list:
+    """The page's sections; glossary terms link to their definitions (once per page)."""
+    seen = set() if seen is None else seen
     out = []
     for section in stage.sections:
         children: list = [
@@ -109,7 +135,7 @@ def sections(stage: Stage) -> list:
             if block.kind == "lab":
                 children.append(lab_layout(block.value))
             else:
-                children.append(md(block.value))
+                children.append(md(link_terms(block.value, seen)))
         out.append(html.Section(children, className="stage-section mb-4"))
     return out
 
@@ -254,55 +280,81 @@ def footer(stage: Stage) -> dbc.Card:
 def stage_layout(slug: str) -> html.Div:
     content = get_content()
     stage = content.stage(slug)
-    return html.Div(
+    seen: set[str] = set()  # glossary terms already linked on this page
+    intro = md(link_terms(stage.intro, seen)) if stage.intro else None
+    article = html.Div(
         [
             header(stage, len(content.stages)),
-            md(stage.intro) if stage.intro else None,
-            contents(stage),
+            intro,
             key_concepts(stage),
-            *sections(stage),
+            *sections(stage, seen),
             worked_example(stage),
             pitfalls(stage),
             quiz_card(slug),
             sources(stage),
             footer(stage),
         ],
-        className="stage-page",
+        className="stage-article",
     )
+    return html.Div([article, contents(stage)], className="stage-page has-toc")
 
 
-# ---- "Mark stage complete" ------------------------------------------------------------
+# ---- "Mark stage complete": in the browser, so the button answers at once ----------------
+TOGGLE_COMPLETE_JS = """function(clicks, raw) {
+        const ctx = window.dash_clientside.callback_context;
+        if (!ctx.triggered_id || !clicks.some(Boolean)) {
+            return window.dash_clientside.no_update;
+        }
+        const slug = ctx.triggered_id.slug;
+        const doc = JSON.parse(JSON.stringify(
+            raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {}));
+        const track = doc.topics && typeof doc.topics === "object" && slug in doc.topics
+            ? "topics" : "stages";
+        if (!doc[track] || typeof doc[track] !== "object" || Array.isArray(doc[track])) {
+            doc[track] = {};
+        }
+        const old = doc[track][slug];
+        const entry = old && typeof old === "object" && !Array.isArray(old) ? old : {};
+        entry.completed = entry.completed !== true;
+        entry.visited = true;
+        doc[track][slug] = entry;
+        return doc;
+    }"""
 
+RENDER_COMPLETE_JS = """function(raw, ids) {
+        const doc = raw && typeof raw === "object" ? raw : {};
+        const find = (slug) => {
+            for (const track of ["stages", "topics"]) {
+                const t = doc[track];
+                if (t && typeof t === "object" && t[slug] && typeof t[slug] === "object") {
+                    return {entry: t[slug], kind: track === "topics" ? "topic" : "stage"};
+                }
+            }
+            return {entry: {}, kind: null};
+        };
+        const done = ids.map((id) => find(id.slug).entry.completed === true);
+        const labels = ids.map((id, i) => done[i]
+            ? [{namespace: "dash_html_components", type: "I",
+                props: {className: "bi bi-check2-circle me-1"}}, "Completed ✓"]
+            : "Mark " + (find(id.slug).kind || "stage") + " complete");
+        return [labels, done.map((d) => !d)];
+    }"""
 
-@callback(
+# Flip the page's entry in the progress document (under "stages" or "topics", wherever the
+# shell's sanitize() filed it). The shell's sync_progress still repairs whatever is stored.
+clientside_callback(
+    TOGGLE_COMPLETE_JS,
     Output("progress", "data", allow_duplicate=True),
     Input({"type": "complete-button", "slug": ALL}, "n_clicks"),
     State("progress", "data"),
     prevent_initial_call=True,
 )
-def toggle_complete(clicks, raw):
-    if not dash.ctx.triggered_id or not any(clicks):
-        return no_update
-    slug = dash.ctx.triggered_id["slug"]
-    doc = progress.sanitize(raw, get_content().slugs)
-    return progress.set_completed(doc, slug, not progress.entry(doc, slug)["completed"])
 
-
-@callback(
+# The button shows what is stored: "Completed ✓" (solid) or "Mark stage complete".
+clientside_callback(
+    RENDER_COMPLETE_JS,
     Output({"type": "complete-button", "slug": ALL}, "children"),
     Output({"type": "complete-button", "slug": ALL}, "outline"),
     Input("progress", "data"),
     State({"type": "complete-button", "slug": ALL}, "id"),
 )
-def render_complete_button(raw, ids):
-    content = get_content()
-    doc = progress.sanitize(raw, content.slugs)
-    done = [progress.entry(doc, i["slug"])["completed"] for i in ids]
-    kinds = ["topic" if i["slug"] in content.topic_slugs else "stage" for i in ids]
-    labels = [
-        [html.I(className="bi bi-check2-circle me-1"), "Completed ✓"]
-        if d
-        else f"Mark {kind} complete"
-        for d, kind in zip(done, kinds, strict=True)
-    ]
-    return labels, [not d for d in done]

@@ -5,29 +5,20 @@ learner text is html-escaped before it goes into the figure."""
 from __future__ import annotations
 
 import html
-from functools import lru_cache
 
-import plotly.io as pio
+from app.core.units import char_label as _visible
+from app.figures.theme import GRAPH_CONFIG, MUTED, PALETTE, esc, themed
 
-from app.figures.theme import MUTED, PALETTE
-
-CONFIG = {"displaylogo": False, "displayModeBar": False}
-
-
-@lru_cache(maxsize=1)
-def _template() -> dict:
-    import app.figures.theme  # noqa: F401  (registers the template)
-
-    return pio.templates["ogelo"].to_plotly_json()
+CONFIG = {**GRAPH_CONFIG, "displayModeBar": False}
 
 
 def figure(data: list, layout: dict, height: int = 340) -> dict:
-    return {"data": data, "layout": {"template": _template(), "height": height, **layout}}
+    return themed({"data": data, "layout": dict(layout)}, height=height)
 
 
 def char_label(ch: str) -> str:
     """A character as a readable, escaped tick label."""
-    return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(ch, html.escape(ch))
+    return esc(_visible(ch))
 
 
 def template_scores_figure(rows: list[dict], metric: str) -> dict:

@@ -1,37 +1,19 @@
-"""Figures as plain dicts (much faster to build than go.Figure), in the app's theme."""
+"""Figure helpers for the topic labs, on the one theme of `app.figures.theme`."""
 
 from __future__ import annotations
 
-import html
-from functools import lru_cache
-
-from app.figures.theme import MUTED, PALETTE, PRIMARY  # noqa: F401  (re-exported colours)
-
-
-@lru_cache(maxsize=1)
-def _template() -> dict:
-    import plotly.io as pio
-
-    from app.figures.theme import register_template
-
-    register_template()
-    return pio.templates["ogelo"].to_plotly_json()
+from app.figures.theme import MUTED, PALETTE, PRIMARY, esc, themed  # noqa: F401  (re-exported)
 
 
 def figure(data: list[dict], *, height: int = 340, **layout) -> dict:
-    """{"data", "layout"} with the theme's template and `layout` keys on top. A titled
-    figure gets a taller top margin, so the title and a legend above the plot never meet."""
+    """A themed {"data", "layout"} dict with `layout` keys on top. A titled figure gets a
+    taller top margin, so the title and a legend above the plot never meet."""
     if "title" in layout:
         legend = len(data) > 1 and layout.get("showlegend", True)
         # a legend of long names wraps to two lines on a phone: leave room for it too
         layout["margin"] = {"t": 110 if legend else 60, **layout.get("margin", {})}
-    return {"data": data, "layout": {"template": _template(), "height": height, **layout}}
+    return themed({"data": data, "layout": layout}, height=height)
 
 
 def axis(title: str, **kw) -> dict:
     return {"title": {"text": title}, **kw}
-
-
-def esc(text: str) -> str:
-    """Text for a Plotly title, hover or legend: escaped, never markup."""
-    return html.escape(str(text))

@@ -7,6 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
+from app.components import progress_io
 from app.components.progress_widgets import overall_bar, progress_text, status_badge
 from app.config import TITLE
 from app.content import get_content
@@ -125,6 +126,7 @@ def layout(**_):
                                     html.Div("The pipeline", className="small fw-semibold"),
                                     *overall_bar(0, len(content.stages), "home-progress"),
                                     *_topics_bar(content.topics),
+                                    progress_io.controls(),
                                 ]
                             ),
                             className="h-100",

@@ -12,6 +12,7 @@ from dash._utils import AttributeDict
 from app.components import quiz, shell, stage_page
 from app.content import get_content
 from app.state import progress
+from tests.helpers import run_clientside
 
 SLUGS = get_content().slugs
 
@@ -62,17 +63,43 @@ def test_sidebar_shows_each_status_and_the_overall_count():
 def test_mark_complete_toggles_and_keeps_other_stages():
     start = progress.set_completed(progress.empty(SLUGS), "overview", True)
     button = {"type": "complete-button", "slug": "training"}
-    done = run_triggered(stage_page.toggle_complete, button, [1], start)
+    done = run_clientside(stage_page.TOGGLE_COMPLETE_JS, [1], start, triggered_id=button)
     assert done["stages"]["training"]["completed"] is True
-    assert done["stages"]["overview"]["completed"] is True
-    undone = run_triggered(stage_page.toggle_complete, button, [2], done)
+    assert progress.sanitize(done, SLUGS)["stages"]["overview"]["completed"] is True
+    undone = run_clientside(stage_page.TOGGLE_COMPLETE_JS, [2], done, triggered_id=button)
     assert undone["stages"]["training"]["completed"] is False
+
+
+def test_mark_complete_of_a_topic_is_filed_under_topics():
+    start = progress.empty(SLUGS)
+    button = {"type": "complete-button", "slug": "rag"}
+    done = run_clientside(stage_page.TOGGLE_COMPLETE_JS, [1], start, triggered_id=button)
+    assert progress.sanitize(done, SLUGS)["topics"]["rag"]["completed"] is True
 
 
 def test_mark_complete_survives_a_tampered_store():
     button = {"type": "complete-button", "slug": "training"}
-    doc = run_triggered(stage_page.toggle_complete, button, [1], {"stages": "nonsense"})
-    assert doc["stages"]["training"]["completed"] is True
+    for raw in ({"stages": "nonsense"}, None, [1, 2], {"stages": {"training": "yes"}}):
+        doc = run_clientside(stage_page.TOGGLE_COMPLETE_JS, [1], raw, triggered_id=button)
+        assert progress.sanitize(doc, SLUGS)["stages"]["training"]["completed"] is True
+
+
+def test_the_complete_button_shows_what_is_stored():
+    doc = progress.set_completed(progress.empty(SLUGS), "training", True)
+    ids = [{"type": "complete-button", "slug": s} for s in ("training", "overview", "rag")]
+    labels, outline = run_clientside(stage_page.RENDER_COMPLETE_JS, doc, ids)
+    assert labels[0][1] == "Completed ✓" and outline == [False, True, True]
+    assert labels[1:] == ["Mark stage complete", "Mark topic complete"]
+
+
+def test_mark_complete_runs_in_the_browser_with_no_server_round_trip():
+    from dash._callback import GLOBAL_CALLBACK_LIST
+
+    touching = [c for c in GLOBAL_CALLBACK_LIST if "complete-button" in str(c["output"])]
+    touching += [
+        c for c in GLOBAL_CALLBACK_LIST if any("complete-button" in str(i) for i in c["inputs"])
+    ]
+    assert touching and all("clientside_function" in c for c in touching)
 
 
 def test_reset_opens_a_confirmation_first_and_only_confirm_clears():
@@ -88,9 +115,14 @@ def test_reset_opens_a_confirmation_first_and_only_confirm_clears():
     assert is_open is False and doc == progress.empty(SLUGS)
 
 
+def right_answers(stage) -> list:
+    """What a learner who knows everything enters: the right option, or the number typed."""
+    return [str(q.number) if q.is_numeric else q.answer for q in stage.quiz]
+
+
 def test_quiz_grading_counts_right_answers_and_explains_each():
     stage = next(s for s in get_content().stages if s.quiz)
-    answers = [q.answer for q in stage.quiz]
+    answers = right_answers(stage)
     answers[0] = (answers[0] + 1) % len(stage.quiz[0].options)
     correct, results = quiz.grade(stage.slug, answers)
     assert correct == len(answers) - 1
@@ -103,11 +135,11 @@ def test_the_quiz_score_waits_for_every_answer():
     n = len(stage.quiz)
     _, results = quiz.grade(stage.slug, [None] * n)
     assert quiz.score_text(0, results).children == "Pick an answer to each question, then check."
-    first_only = [stage.quiz[0].answer] + [None] * (n - 1)
+    first_only = right_answers(stage)[:1] + [None] * (n - 1)
     correct, results = quiz.grade(stage.slug, first_only)
     text = quiz.score_text(correct, results).children
     assert text.startswith("1 of 1 answered so far are right") and f"{n - 1} question" in text
-    correct, results = quiz.grade(stage.slug, [q.answer for q in stage.quiz])
+    correct, results = quiz.grade(stage.slug, right_answers(stage))
     assert quiz.score_text(correct, results).children == f"You got {n} of {n} right."
 
 

@@ -44,7 +44,7 @@ def _text(component) -> str:
 
 
 def _is_message(fig) -> bool:
-    return not isinstance(fig, dict) and is_message_figure(fig)
+    return is_message_figure(fig)
 
 
 @pytest.mark.parametrize("lab", LABS, ids=lambda m: m.LAB)

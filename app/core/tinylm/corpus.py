@@ -64,6 +64,12 @@ def _front_matter(path: Path) -> dict:
     return (yaml.safe_load(match.group(1)) or {}) if match else {}
 
 
+def pipeline_slugs(content_dir: Path | str | None = None) -> list[str]:
+    """The slugs of the pipeline's stages (content/stages/*.md), in file order."""
+    root = Path(content_dir or SHIPPED_CONTENT_DIR)
+    return [_front_matter(p).get("slug") for p in sorted((root / "stages").glob("*.md"))]
+
+
 def _stage_documents(path: Path) -> list[str]:
     raw = path.read_text(encoding="utf-8")
     docs: list[str] = []
@@ -91,7 +97,7 @@ def documents(content_dir: Path | str | None = None) -> list[str]:
         docs += _stage_documents(path)
     # The pipeline's words only: a topic page's glossary terms and quiz do not change the
     # corpus (nor the shipped checkpoint's vocabulary) when a topic is added.
-    slugs = {_front_matter(path).get("slug") for path in stage_paths}
+    slugs = set(pipeline_slugs(root))
     glossary = yaml.safe_load((root / "glossary.yaml").read_text(encoding="utf-8")) or []
     docs += [f"{e['term']}: {e['definition']}" for e in glossary if e.get("stage") in slugs]
     for path in sorted((root / "quizzes").glob("*.yaml")):

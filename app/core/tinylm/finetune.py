@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from app.core.tinylm.corpus import pipeline_slugs
 from app.core.tinylm.model import IGNORE, TinyGPT, is_decayed
 from app.core.tinylm.runtime import training_runtime
 from app.core.tinylm.tokenizer import CharTokenizer
@@ -309,13 +310,20 @@ class QAPair:
 def qa_pairs(content_dir: Path | str) -> list[QAPair]:
     """Question-answer pairs from the glossary and the quizzes, in a fixed order."""
     root = Path(content_dir)
+    # The pipeline's glossary and quizzes only (as the pretraining corpus): adding a
+    # "Beyond the pipeline" topic does not change the stage-06 task.
+    stages = set(pipeline_slugs(root))
     pairs = []
     glossary = yaml.safe_load((root / "glossary.yaml").read_text(encoding="utf-8")) or []
     for entry in glossary:
+        if entry.get("stage") not in stages:
+            continue
         pairs.append(
             QAPair(f"What is meant by {entry['term']}?", str(entry["definition"]), "glossary")
         )
     for path in sorted((root / "quizzes").glob("*.yaml")):
+        if path.stem not in stages:
+            continue
         for q in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             answer = str(q["options"][q["answer"]]).rstrip(".")
             explanation = str(q.get("explanation") or "").strip()

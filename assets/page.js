@@ -1,0 +1,141 @@
+/* Reading aids: the "On this page" list marks the section being read, the back-to-top
+   link shows once the page is scrolled, a link to /page#anchor scrolls to its anchor once
+   Dash has rendered it, and keyboard focus follows a background job's Cancel button. */
+(function () {
+  "use strict";
+
+  // ---- "On this page" follows the reader ------------------------------------------------
+  function markCurrentSection() {
+    var links = document.querySelectorAll("#page-toc a[data-toc]");
+    if (!links.length) return;
+    var line = 120; // px below the top of the window: just under the sticky navbar
+    var current = null;
+    var seen = {};
+    links.forEach(function (a) {
+      var id = a.getAttribute("data-toc");
+      if (seen[id]) return;
+      seen[id] = true;
+      var target = document.getElementById(id);
+      if (target && target.getBoundingClientRect().top <= line) current = id;
+    });
+    links.forEach(function (a) {
+      var on = a.getAttribute("data-toc") === current;
+      a.classList.toggle("active", on);
+      if (on) a.setAttribute("aria-current", "location");
+      else a.removeAttribute("aria-current");
+    });
+  }
+
+  function showBackToTop() {
+    var link = document.getElementById("back-to-top");
+    if (link) link.classList.toggle("show", window.scrollY > 600);
+  }
+
+  var ticking = false;
+  window.addEventListener(
+    "scroll",
+    function () {
+      if (ticking) return;
+      ticking = true;
+      window.requestAnimationFrame(function () {
+        ticking = false;
+        markCurrentSection();
+        showBackToTop();
+      });
+    },
+    { passive: true }
+  );
+
+  document.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("a");
+    if (!a) return;
+    // Choosing a section in the phone menu closes the menu.
+    if (a.closest("#toc-menu")) document.getElementById("toc-menu").removeAttribute("open");
+    if (a.id === "back-to-top") {
+      event.preventDefault();
+      window.scrollTo({ top: 0, behavior: "smooth" });
+      var main = document.getElementById("main");
+      if (main) main.focus({ preventScroll: true });
+    }
+  });
+
+  // ---- /page#anchor: scroll once Dash has drawn the anchor ------------------------------
+  function scrollToHash() {
+    if (!window.location.hash) return;
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var tries = 0;
+    (function attempt() {
+      var el = document.getElementById(id);
+      if (el) {
+        el.scrollIntoView({ block: "start" });
+        el.classList.add("target-flash");
+        return;
+      }
+      if (++tries < 60) window.setTimeout(attempt, 100);
+    })();
+  }
+  window.addEventListener("DOMContentLoaded", scrollToHash);
+  window.addEventListener("_dashprivate_pushstate", function () {
+    window.setTimeout(scrollToHash, 0);
+  });
+
+  // ---- background jobs: focus to Cancel while a job runs, and back after --------------
+  // Every job lab has `{lab}-start` and `{lab}-cancel` (app/components/job_controls.py); the
+  // running= option enables Cancel while the job runs and disables it after.
+  var returnTo = {};
+  function watchCancel(button) {
+    if (button.__focusWatched) return;
+    if (!document.getElementById(button.id.slice(0, -"-cancel".length) + "-start")) return;
+    button.__focusWatched = true;
+    new MutationObserver(function () {
+      var lab = button.id.slice(0, -"-cancel".length);
+      if (!button.disabled) {
+        var from = document.activeElement;
+        returnTo[lab] = from && from !== document.body ? from : document.getElementById(lab + "-start");
+        button.focus();
+      } else if (returnTo[lab]) {
+        var back = returnTo[lab];
+        delete returnTo[lab];
+        var active = document.activeElement;
+        if (!active || active === document.body || active === button) {
+          // The Start button is disabled for a moment longer; wait until it takes focus.
+          var tries = 0;
+          (function restore() {
+            var target = document.getElementById(back.id) || back;
+            if (!target.disabled) target.focus();
+            else if (++tries < 50) window.setTimeout(restore, 100);
+          })();
+        }
+      }
+    }).observe(button, { attributes: true, attributeFilter: ["disabled"] });
+  }
+
+  // Sticky things sit under the navbar, whose height varies (the title wraps on a phone).
+  function measureNavbar() {
+    var bar = document.querySelector(".app-navbar");
+    if (!bar) return;
+    var h = Math.round(bar.getBoundingClientRect().height) + "px";
+    var root = document.documentElement;
+    if (root.style.getPropertyValue("--navbar-height") !== h) {
+      root.style.setProperty("--navbar-height", h);
+    }
+  }
+  window.addEventListener("resize", measureNavbar);
+
+  var queued = false;
+  function scan() {
+    queued = false;
+    measureNavbar();
+    document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
+    markCurrentSection();
+    showBackToTop();
+  }
+  window.addEventListener("DOMContentLoaded", function () {
+    new MutationObserver(function () {
+      if (queued) return;
+      queued = true;
+      window.requestAnimationFrame(scan);
+    }).observe(document.body, { childList: true, subtree: true });
+    scan();
+  });
+})();
