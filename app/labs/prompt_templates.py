@@ -31,13 +31,8 @@ EXAMPLES = [
     ("What is meant by Epoch?", "One full pass over the training data."),
     ("What is meant by Tokenizer?", "The tool that splits text into tokens."),
 ]
-KIND_STYLE = {
-    "special": {"backgroundColor": "#ffe8a3", "fontWeight": 600},
-    "markup": {"color": "#6c757d"},
-    "system": {"color": "#0072B2"},
-    "user": {"color": "#212529"},
-    "assistant": {"color": "#009E73"},
-}
+# Each part of the rendered chat is coloured by a CSS class `chat-<kind>`
+# (assets/zz-site/site.css), so that dark mode can change it.
 
 
 def _messages(system: str, user: str, n_examples: int) -> list[tuple[str, str]]:
@@ -93,7 +88,9 @@ def compute(fmt, system, user, examples, window, reply) -> dict:
 
 
 def _rendered(count: tp.TokenCount):
-    spans = [html.Span(p.text, style=KIND_STYLE.get(p.kind, {}), title=p.kind) for p in count.parts]
+    spans = [
+        html.Span(p.text, className=f"chat-part chat-{p.kind}", title=p.kind) for p in count.parts
+    ]
     return html.Pre(spans, id=f"{LAB}-rendered", className="small p-2 border", style=PRE_STYLE)
 
 
@@ -240,10 +237,10 @@ def layout():
             ),
             html.Div(
                 [
-                    html.Span("special token", style=KIND_STYLE["special"], className="me-3"),
-                    html.Span("markup", style=KIND_STYLE["markup"], className="me-3"),
-                    html.Span("system", style=KIND_STYLE["system"], className="me-3"),
-                    html.Span("assistant", style=KIND_STYLE["assistant"]),
+                    html.Span("special token", className="chat-special me-3"),
+                    html.Span("markup", className="chat-markup me-3"),
+                    html.Span("system", className="chat-system me-3"),
+                    html.Span("assistant", className="chat-assistant"),
                 ],
                 className="small",
             ),

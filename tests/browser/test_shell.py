@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 
 from app.config import TITLE
 from app.content import get_content
+from app.state import progress
 from tests.browser.helpers import click, console_errors
 
 STAGES = get_content().stages
@@ -122,7 +123,7 @@ def test_garbage_in_local_storage_is_repaired_and_valid_parts_kept(br, app_url, 
         "1 of 8 stages completed" if "completed" in garbage else "0 of 8 stages completed",
     )
     doc = stored_progress(br)
-    assert doc["version"] == 1
+    assert doc["version"] == progress.VERSION
     assert set(doc["stages"]) == {s.slug for s in STAGES}
     assert console_errors(br) == []
 
