@@ -239,9 +239,10 @@ def test_training_scores_answers_only(shipped):
 
 def test_a_small_model_memorises_its_training_answers_but_not_unseen_ones(shipped):
     """Measured on the shipped 246k-parameter model: 100 steps of full fine-tuning make its
-    own training answers clearly easier (about 1.13 -> 0.98 nats per character) while the
-    held-out answers do not improve (they get worse: overfitting). 84 examples teach a
-    tiny model no new facts; fine-tuning mainly teaches form (Zhou et al. 2023, LIMA)."""
+    own training answers easier (about 1.21 -> 1.16 nats per character on 121 examples)
+    while the held-out answers do not improve (they get worse: overfitting). A hundred-odd
+    examples teach a tiny model no new facts; fine-tuning mainly teaches form (Zhou et al.
+    2023, LIMA)."""
     model, tokenizer, task, reference = shipped
     sample = task.train_pairs[:30]
     before = answer_loss(model, tokenizer, sample)
@@ -252,7 +253,7 @@ def test_a_small_model_memorises_its_training_answers_but_not_unseen_ones(shippe
     first, last = history[0], history[-1]
     assert first.step == 0 and first.train_loss is None
     assert last.step == 100 and last.task_val_loss is not None
-    assert answer_loss(tuner.merge(), tokenizer, sample) < before - 0.1
+    assert answer_loss(tuner.merge(), tokenizer, sample) < before - 0.04
     assert last.task_val_loss > first.task_val_loss - 0.02
     assert seconds < 40, f"100 fine-tuning steps took {seconds:.1f} s"
 
