@@ -261,3 +261,39 @@ def test_head_ablation_and_probes_for_the_shipped_model():
     assert "Selectivity" in str(summary)
     *_, error = explain_heads.update("pretrained", "syntax")
     assert "Probe: choose one of" in error_text(error)
+
+
+def test_the_explain_labs_use_the_learners_own_model_and_never_another_learners(jobs_store):
+    """A learner's stage-05 run (here 1 layer of 2 heads, 16 characters of context, unlike
+    the shipped 2 × 4) is what all three labs explain for its owner; for anyone else the
+    same id falls back to the shipped model, with a note."""
+    from app.core.tinylm import TinyGPT, TinyGPTConfig, load_pretrained
+    from app.services.tinygpt import models as tiny_models
+
+    _, tokenizer, _ = load_pretrained()
+    config = TinyGPTConfig(
+        vocab_size=tokenizer.vocab_size, n_layers=1, d_model=16, n_heads=2, seq_len=16
+    )
+    data = tiny_models.model_bytes(TinyGPT(config, seed=1), tokenizer, {})
+    run_id, other = "a1b2c3d4e5f6", "learner-other-0002"
+    jobs_store.put(LEARNER, "trained", run_id, data, {"label": "my run"})
+
+    layers, heads = explain_attention.model_shape(run_id, LEARNER)
+    assert (len(layers), len(heads)) == (1, 2)
+    assert [len(x) for x in explain_attention.model_shape(run_id, other)] == [2, 4]
+    att, lens, note, error = explain_attention.update(run_id, "abc", "0", "1", LEARNER)
+    assert error is None and note is None
+    assert len(lens["data"][0]["z"]) == 2  # embeddings + its one block
+    _, lens, note, error = explain_attention.update(run_id, "abc", "1", "3", other)
+    assert error is None and len(lens["data"][0]["z"]) == 3 and "shipped" in str(note)
+
+    *_, error = explain_saliency.update(run_id, "x" * 20, "ixg", LEARNER)
+    assert "Text: at most 16 characters." in error_text(error)
+    *_, note, error = explain_saliency.update(run_id, "The loss", "ixg", LEARNER)
+    assert error is None and note is None
+
+    fig, *_, note, error = explain_heads.update(run_id, "vowel", LEARNER)
+    assert error is None and note is None
+    assert [len(row) for row in fig["data"][0]["z"]] == [2]  # 1 layer of 2 heads
+    fig, *_, note, error = explain_heads.update(run_id, "vowel", other)
+    assert [len(row) for row in fig["data"][0]["z"]] == [4, 4] and "shipped" in str(note)
