@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from app.components.inputs import field_error, select_field
 from app.components.lab_card import formula_note, lab_card
@@ -15,7 +15,8 @@ from app.components.tiny_model_picker import follow_trained_runs, tiny_model_sel
 from app.core.interpret import inspect
 from app.figures.inside import CONFIG, char_label, heatmap_figure
 from app.figures.theme import message_figure
-from app.services.tinygpt.models import PRETRAINED, resolve
+from app.services.jobs import clean_learner_id
+from app.services.tinygpt.models import PRETRAINED, by_key, resolve
 from app.validation import InputError
 
 LAB = "explain_attention"
@@ -25,19 +26,21 @@ LENS_CHARS = 16  # the logit lens shows the last characters (a phone is narrow)
 
 @lru_cache(maxsize=32)
 def _inside(key: str, text: str):
-    loaded = resolve(key)
+    loaded = by_key(key)  # resolved for its owner by `parse` just before
     ids = inspect.encode_text(loaded.tokenizer, text, loaded.model.config.seq_len)
     with_runtime = inspect.run(loaded.model, np.asarray(ids)[None, :])
     lens = inspect.logit_lens(loaded.model, ids)
     return loaded, with_runtime, lens
 
 
-def parse(model, text, layer, head):
+def parse(model, text, layer, head, learner=None):
+    """(model key, text, layer, head, fallback note) or InputError; the model is this
+    learner's own when `model` names one of their runs."""
     if not isinstance(text, str) or not text:
         raise InputError("Text: type at least one character.")
     if len(text) > inspect.MAX_TEXT_CHARS:
         raise InputError(f"Text: at most {inspect.MAX_TEXT_CHARS} characters.")
-    loaded = resolve(model)
+    loaded = resolve(model, clean_learner_id(learner))
     cfg = loaded.model.config
     try:
         layer, head = int(layer), int(head)
@@ -45,10 +48,10 @@ def parse(model, text, layer, head):
         raise InputError("Choose a layer and a head from the lists.") from None
     if not 0 <= layer < cfg.n_layers or not 0 <= head < cfg.n_heads:
         raise InputError(f"This model has {cfg.n_layers} layers of {cfg.n_heads} heads.")
-    return loaded.key, text, layer, head
+    return loaded.key, text, layer, head, loaded.note
 
 
-def views(key: str, text: str, layer: int, head: int):
+def views(key: str, text: str, layer: int, head: int, note: str | None = None):
     loaded, inside, lens = _inside(key, text)
     labels = [char_label(c) for c in text]
     att = inside.attention[layer][0, head]
@@ -81,7 +84,7 @@ def views(key: str, text: str, layer: int, head: int):
         height=110 + 50 * len(lens),
     )
     lens_fig["data"][0].update(zmin=0, zmax=1, reversescale=True)  # dark = confident
-    note = html.Div(loaded.note, className="small text-muted") if loaded.note else None
+    note = html.Div(note, className="small text-muted") if note else None
     return att_fig, lens_fig, note
 
 
@@ -167,15 +170,16 @@ def layout():
     Input(f"{LAB}-text", "value"),
     Input(f"{LAB}-layer", "value"),
     Input(f"{LAB}-head", "value"),
+    State(f"{LAB}-model-learner", "data"),
     prevent_initial_call=True,
 )
-def update(model, text, layer, head):
+def update(model, text, layer, head, learner=None):
     try:
-        key, text, layer, head = parse(model, text, layer, head)
+        key, text, layer, head, note = parse(model, text, layer, head, learner)
     except InputError as err:
         blank = message_figure("Fix the text or setting above to see the map.")
         return blank, blank, None, field_error(str(err))
-    att_fig, lens_fig, note = views(key, text, layer, head)
+    att_fig, lens_fig, note = views(key, text, layer, head, note)
     return att_fig, lens_fig, note, None
 
 
@@ -183,11 +187,12 @@ def update(model, text, layer, head):
     Output(f"{LAB}-layer", "options"),
     Output(f"{LAB}-head", "options"),
     Input(f"{LAB}-model", "value"),
+    State(f"{LAB}-model-learner", "data"),
     prevent_initial_call=True,
 )
-def model_shape(model):
+def model_shape(model, learner=None):
     """A learner's run may have other numbers of layers and heads."""
-    cfg = resolve(model).model.config
+    cfg = resolve(model, clean_learner_id(learner)).model.config
     return _options(cfg.n_layers, "Layer"), _options(cfg.n_heads, "Head")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from app.components.inputs import field_error, select_field
 from app.components.lab_card import formula_note, lab_card
@@ -16,7 +16,8 @@ from app.config import settings
 from app.core.interpret import inspect, probes
 from app.figures.inside import CONFIG, grouped_bars_figure, heatmap_figure
 from app.figures.theme import PALETTE, message_figure
-from app.services.tinygpt.models import PRETRAINED, resolve
+from app.services.jobs import clean_learner_id
+from app.services.tinygpt.models import PRETRAINED, by_key, resolve
 from app.validation import InputError, parse_choice
 
 LAB = "explain_heads"
@@ -32,7 +33,7 @@ def _val_text() -> str:
 
 @lru_cache(maxsize=8)
 def ablation(key: str):
-    loaded = resolve(key)
+    loaded = by_key(key)  # resolved for its owner by `update` just before
     model = loaded.model
     x, y = inspect.windows(
         loaded.tokenizer.encode(_val_text()), model.config.seq_len, ABLATION_WINDOWS
@@ -42,7 +43,7 @@ def ablation(key: str):
 
 @lru_cache(maxsize=8)
 def probe_results(key: str) -> dict:
-    loaded = resolve(key)
+    loaded = by_key(key)
     return probes.probe_all(loaded.model, loaded.tokenizer, _val_text())
 
 
@@ -172,15 +173,17 @@ def layout():
     Output(f"{LAB}-error", "children"),
     Input(f"{LAB}-model", "value"),
     Input(f"{LAB}-task", "value"),
+    State(f"{LAB}-model-learner", "data"),
     prevent_initial_call=True,
 )
-def update(model, task):
+def update(model, task, learner=None):
+    """Ablation and probes of the chosen model: this learner's own run, or the shipped one."""
     try:
         task = parse_choice(task, "Probe", tuple(probes.TASKS))
     except InputError as err:
         blank = message_figure("Choose a property from the list.")
         return blank, None, blank, None, None, field_error(str(err))
-    loaded = resolve(model)
+    loaded = resolve(model, clean_learner_id(learner))
     abl_fig, base = ablation_figure(loaded.key)
     note = html.Div(loaded.note, className="small text-muted") if loaded.note else None
     return (

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 from plotly.colors import sample_colorscale
 
 from app.components.inputs import field_error, select_field
@@ -17,7 +17,8 @@ from app.components.tiny_model_picker import follow_trained_runs, tiny_model_sel
 from app.core.interpret import inspect, saliency
 from app.figures.inside import CONFIG, char_label, figure
 from app.figures.theme import message_figure
-from app.services.tinygpt.models import PRETRAINED, resolve
+from app.services.jobs import clean_learner_id
+from app.services.tinygpt.models import PRETRAINED, by_key, resolve
 from app.validation import InputError, parse_choice
 
 LAB = "explain_saliency"
@@ -28,7 +29,7 @@ SCALE = "RdBu"  # diverging: red pushes the guess down, blue pushes it up
 
 @lru_cache(maxsize=32)
 def compute(key: str, text: str, method: str) -> dict:
-    loaded = resolve(key)
+    loaded = by_key(key)  # resolved for its owner by `parse` just before
     model, tok = loaded.model, loaded.tokenizer
     ids = inspect.encode_text(tok, text, model.config.seq_len)
     probs = model.next_token_probs(ids)
@@ -42,18 +43,20 @@ def compute(key: str, text: str, method: str) -> dict:
         "target": tok.chars[target],
         "prob": float(probs[target]),
         "change": change,
-        "note": loaded.note,
     }
 
 
-def parse(model, text, method):
+def parse(model, text, method, learner=None):
+    """(model key, text, method, fallback note) or InputError; the model is this
+    learner's own when `model` names one of their runs."""
     if not isinstance(text, str) or not text:
         raise InputError("Text: type at least one character.")
-    limit = min(inspect.MAX_TEXT_CHARS, resolve(model).model.config.seq_len)
+    loaded = resolve(model, clean_learner_id(learner))
+    limit = min(inspect.MAX_TEXT_CHARS, loaded.model.config.seq_len)
     if len(text) > limit:
         raise InputError(f"Text: at most {limit} characters.")
     method = parse_choice(method, "Method", tuple(METHODS))
-    return resolve(model).key, text, method
+    return loaded.key, text, method, loaded.note
 
 
 def coloured_text(text: str, scores: list[float]):
@@ -104,7 +107,7 @@ def bars(text: str, scores: list[float]) -> dict:
     return figure([trace], layout, height=260)
 
 
-def views(key: str, text: str, method: str):
+def views(key: str, text: str, method: str, note: str | None = None):
     r = compute(key, text, method)
     stats = [
         stat("Next character", char_label(r["target"]), id=f"{LAB}-target"),
@@ -119,7 +122,7 @@ def views(key: str, text: str, method: str):
                 hint="completeness: these two should match",
             ),
         ]
-    note = html.Div(r["note"], className="small text-muted") if r["note"] else None
+    note = html.Div(note, className="small text-muted") if note else None
     return coloured_text(text, r["scores"]), bars(text, r["scores"]), stats, note
 
 
@@ -200,11 +203,12 @@ def layout():
     Input(f"{LAB}-model", "value"),
     Input(f"{LAB}-text", "value"),
     Input(f"{LAB}-method", "value"),
+    State(f"{LAB}-model-learner", "data"),
     prevent_initial_call=True,
 )
-def update(model, text, method):
+def update(model, text, method, learner=None):
     try:
-        key, text, method = parse(model, text, method)
+        key, text, method, note = parse(model, text, method, learner)
     except InputError as err:
         return (
             None,
@@ -213,7 +217,7 @@ def update(model, text, method):
             None,
             field_error(str(err)),
         )
-    return (*views(key, text, method), None)
+    return (*views(key, text, method, note), None)
 
 
 fill_models = follow_trained_runs(f"{LAB}-model")

@@ -7,6 +7,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from dash import no_update
+from dash.exceptions import PreventUpdate
 
 from app.config import settings
 from app.labs import (
@@ -22,7 +24,7 @@ from app.labs import (
 from app.labs.icl_induction import work
 from app.services import jobs
 from app.validation import InputError
-from tests.helpers import error_text, is_message_figure, stat_values
+from tests.helpers import error_text, is_message_figure, isolated_jobs, stat_values
 
 
 @pytest.mark.parametrize(
@@ -128,22 +130,39 @@ def test_k_shot_curves_cover_zero_to_four_examples_for_both_selections():
     assert is_message_figure(figure) and "Model" in error_text(error)
 
 
-def test_induction_retrain_settings_are_bounded():
+INDUCTION_FORM = {"steps": 30, "lr": 3e-3, "seed": 0}
+LEARNER = "learner-test-0001"
+
+
+def induction_form(**changes):
+    raw = {**INDUCTION_FORM, **changes}
+    return [raw[name] for name in work.FIELD_NAMES]
+
+
+@pytest.fixture
+def jobs_store(tmp_path, monkeypatch):
+    return isolated_jobs(tmp_path, monkeypatch)
+
+
+def test_induction_retrain_settings_are_bounded_and_every_bad_field_is_marked(jobs_store):
     with pytest.raises(InputError, match="Steps: must be at most"):
-        work.parse_settings(settings.job_max_steps + 1, 0.003, 0)
+        work.parse_settings({**INDUCTION_FORM, "steps": settings.job_max_steps + 1})
     with pytest.raises(InputError, match="Learning rate"):
-        work.parse_settings(100, "fast", 0)
-    result = icl_induction.start(lambda _: None, 1, 5, 0.003, 0)
-    assert "Steps: must be at least 10" in error_text(result)
+        work.parse_settings({**INDUCTION_FORM, "lr": "fast"})
+    job, error, note, *flags = icl_induction.start(1, LEARNER, *induction_form(steps=5, seed=-1))
+    assert job is no_update and note is None
+    assert "Steps: must be at least 10" in error_text(error) and "Seed" in error_text(error)
+    assert flags == [name in ("steps", "seed") for name in work.FIELD_NAMES]
 
 
 def test_a_short_retraining_reports_progress_and_a_json_safe_result():
     reports = []
     result = work.run_retrain(work.RetrainSettings(steps=30, lr=3e-3, seed=0), reports.append)
-    json.dumps(result)
+    data = json.loads(json.dumps(result.to_json()))
+    assert work.RetrainResult.from_json(data) == result
     assert reports and reports[-1]["step"] == 30
-    assert result["steps_done"] == 30 and result["stopped_because"] is None
-    assert len(result["per_position"]) == 31 and result["roles"]
+    assert result.steps_done == 30 and result.stopped_because is None
+    assert len(result.per_position) == 31 and result.roles
 
 
 def test_retraining_stops_on_cancel_and_at_the_time_limit(monkeypatch):
@@ -154,20 +173,44 @@ def test_retraining_stops_on_cancel_and_at_the_time_limit(monkeypatch):
         return len(calls) > 5
 
     result = work.run_retrain(work.RetrainSettings(steps=500), should_stop=stop_after_five)
-    assert result["stopped_because"] == "cancelled" and result["steps_done"] == 5
+    assert result.stopped_because == "cancelled" and result.steps_done == 5
     monkeypatch.setattr(jobs, "settings", replace(settings, job_time_limit_s=0.3))
     result = work.run_retrain(work.RetrainSettings(steps=2000))
-    assert result["stopped_because"] == "time limit" and result["steps_done"] < 2000
+    assert result.stopped_because == "time limit" and result.steps_done < 2000
+    assert "Stopped at the time limit" in str(icl_induction.result_view(result.to_json()))
 
 
-def test_retraining_when_the_server_is_busy_says_so(monkeypatch):
-    from app.services.jobs import JobsBusy
+def test_retraining_runs_as_a_job_and_shows_the_learners_model(jobs_store):
+    job, error, note, *flags = icl_induction.start(1, LEARNER, *induction_form())
+    assert error is None and note is None and not any(flags)
+    out = icl_induction.poll(1, job, LEARNER, "")
+    value, label, figure, live, result, note, *running = out
+    assert (value, label) == (100, "step 30 / 30")
+    assert len(figure["data"]) == 2 and figure["data"][1]["x"][-1] == 30  # the loss curve
+    assert stat_values(live)["Step"] == "30"
+    assert "Your model, measured the same way" in str(result) and note is None
+    assert running == [False, False, True, True]  # Start back, Cancel off, polling stops
 
-    def busy(*args, **kwargs):
-        raise JobsBusy("The server is busy: 2 jobs already running.")
 
-    monkeypatch.setattr(icl_induction, "run_retrain", busy)
-    assert "busy" in error_text(icl_induction.start(lambda _: None, 1, 100, 0.003, 0))
+def test_a_cancelled_retraining_says_so_and_another_learner_cannot_cancel(jobs_store, monkeypatch):
+    launched = []
+    monkeypatch.setattr(jobs, "launch_local", lambda *a: launched.append(a))
+    job, *_ = icl_induction.start(1, LEARNER, *induction_form(steps=500))
+    with pytest.raises(PreventUpdate):
+        icl_induction.cancel(1, job, "learner-other-0002")
+    assert "Stopping" in str(icl_induction.cancel(1, job, LEARNER))
+    jobs.execute(*launched[0])  # the job sees the cancel before its first step
+    out = icl_induction.poll(1, job, LEARNER, "step 0 / 500 · about 0 s left")
+    assert out[1] == "cancelled at step 0 / 500"
+    assert out[5].id == "icl_induction-cancelled" and "shipped model" in str(out[5])
+    assert out[4] is no_update  # no result for a cancelled run
+
+
+def test_retraining_twice_at_once_says_a_run_is_going(jobs_store, monkeypatch):
+    monkeypatch.setattr(jobs, "launch_local", lambda *a: None)  # the first stays queued
+    first, *_ = icl_induction.start(1, LEARNER, *induction_form())
+    job, error, note, *_ = icl_induction.start(1, LEARNER, *induction_form())
+    assert first["id"] and job is no_update and "already have a run going" in error_text(note)
 
 
 # ---------------------------------------------------------------- 17 explainability
@@ -218,3 +261,39 @@ def test_head_ablation_and_probes_for_the_shipped_model():
     assert "Selectivity" in str(summary)
     *_, error = explain_heads.update("pretrained", "syntax")
     assert "Probe: choose one of" in error_text(error)
+
+
+def test_the_explain_labs_use_the_learners_own_model_and_never_another_learners(jobs_store):
+    """A learner's stage-05 run (here 1 layer of 2 heads, 16 characters of context, unlike
+    the shipped 2 × 4) is what all three labs explain for its owner; for anyone else the
+    same id falls back to the shipped model, with a note."""
+    from app.core.tinylm import TinyGPT, TinyGPTConfig, load_pretrained
+    from app.services.tinygpt import models as tiny_models
+
+    _, tokenizer, _ = load_pretrained()
+    config = TinyGPTConfig(
+        vocab_size=tokenizer.vocab_size, n_layers=1, d_model=16, n_heads=2, seq_len=16
+    )
+    data = tiny_models.model_bytes(TinyGPT(config, seed=1), tokenizer, {})
+    run_id, other = "a1b2c3d4e5f6", "learner-other-0002"
+    jobs_store.put(LEARNER, "trained", run_id, data, {"label": "my run"})
+
+    layers, heads = explain_attention.model_shape(run_id, LEARNER)
+    assert (len(layers), len(heads)) == (1, 2)
+    assert [len(x) for x in explain_attention.model_shape(run_id, other)] == [2, 4]
+    att, lens, note, error = explain_attention.update(run_id, "abc", "0", "1", LEARNER)
+    assert error is None and note is None
+    assert len(lens["data"][0]["z"]) == 2  # embeddings + its one block
+    _, lens, note, error = explain_attention.update(run_id, "abc", "1", "3", other)
+    assert error is None and len(lens["data"][0]["z"]) == 3 and "shipped" in str(note)
+
+    *_, error = explain_saliency.update(run_id, "x" * 20, "ixg", LEARNER)
+    assert "Text: at most 16 characters." in error_text(error)
+    *_, note, error = explain_saliency.update(run_id, "The loss", "ixg", LEARNER)
+    assert error is None and note is None
+
+    fig, *_, note, error = explain_heads.update(run_id, "vowel", LEARNER)
+    assert error is None and note is None
+    assert [len(row) for row in fig["data"][0]["z"]] == [2]  # 1 layer of 2 heads
+    fig, *_, note, error = explain_heads.update(run_id, "vowel", other)
+    assert [len(row) for row in fig["data"][0]["z"]] == [4, 4] and "shipped" in str(note)

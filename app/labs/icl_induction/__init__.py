@@ -1,34 +1,29 @@
 """Induction heads (Olsson et al. 2022): a two-layer attention-only transformer trained on
 random tokens with a repeated segment. The loss per position on [segment, same segment]
 (the drop on the second copy is in-context learning), the attention of the head the copy
-depends on, and live retraining as a background job whose loss curve shows the head
+depends on, and live retraining as a job (the job kind "icl_induction", run by the one
+job skeleton `app.components.job_controls.job_lab`) whose loss curve shows the head
 forming. Science: app.core.induction; job: app.labs.icl_induction.work."""
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dataclasses import asdict
 
-from app.components.inputs import field_error, number_field
-from app.components.job_controls import (
-    job_callback_options,
-    job_controls,
-    on_cancel,
-    progress_bar_state,
-)
+import dash_bootstrap_components as dbc
+from dash import Output, dcc, html
+
+from app.components.inputs import spec_field
+from app.components.job_controls import JobLab, job_controls, job_lab, persist, progress_bar_state
 from app.components.lab_card import formula_note, lab_card, stat
-from app.config import settings
 from app.figures.inside import CONFIG, curve_figure, heatmap_figure
 from app.figures.theme import PALETTE
 from app.labs.icl_induction.work import (
-    DEFAULT_LR,
-    DEFAULT_STEPS,
+    FIELD_NAMES,
+    FIELDS,
+    RetrainResult,
     parse_settings,
-    run_retrain,
     shipped_analysis,
 )
-from app.services.jobs import JobsBusy
-from app.validation import InputError
 
 LAB = "icl_induction"
 
@@ -224,26 +219,14 @@ def layout():
     retrain = html.Div(
         [
             html.H4("Retrain it and watch the head form", className="h6 mt-3"),
-            html.Fieldset(
-                dbc.Row(
-                    [
-                        dbc.Col(
-                            number_field(
-                                f"{LAB}-steps",
-                                "Steps",
-                                DEFAULT_STEPS,
-                                step=1,
-                                help=f"At most {settings.job_max_steps:,}.",
-                            ),
-                            xs=6,
-                            md=3,
-                        ),
-                        dbc.Col(number_field(f"{LAB}-lr", "Learning rate", DEFAULT_LR), xs=6, md=3),
-                        dbc.Col(number_field(f"{LAB}-seed", "Seed", 1, step=1), xs=6, md=2),
-                    ],
-                    className="g-2",
-                ),
-                id=f"{LAB}-controls",
+            persist(
+                html.Fieldset(
+                    dbc.Row(
+                        [dbc.Col(spec_field(LAB, spec), xs=6, md=3) for spec in FIELDS],
+                        className="g-2",
+                    ),
+                    id=f"{LAB}-controls",
+                )
             ),
             html.Div(id=f"{LAB}-error"),
             *job_controls(LAB, "Start training"),
@@ -289,39 +272,43 @@ def progress_view(p: dict):
     return value, label, history_figure(h), live
 
 
-@callback(
-    Output(f"{LAB}-result", "children"),
-    Input(f"{LAB}-start", "n_clicks"),
-    State(f"{LAB}-steps", "value"),
-    State(f"{LAB}-lr", "value"),
-    State(f"{LAB}-seed", "value"),
-    background=True,
-    **job_callback_options(LAB),
-    prevent_initial_call=True,
-)
-def start(set_progress, n_clicks, steps, lr, seed):
-    if not n_clicks:
-        return no_update
-    try:
-        run = parse_settings(steps, lr, seed)
-        result = run_retrain(run, lambda p: set_progress(progress_view(p)))
-    except (InputError, JobsBusy) as err:
-        return field_error(str(err))
-    except Exception as err:  # a bug must not leave a spinner forever
-        return field_error(f"Training failed: {err}")
+def parse_job(raw: dict) -> dict:
+    """The form → the job's params (FormErrors names every bad field)."""
+    return {"run": asdict(parse_settings(raw))}
+
+
+def result_view(data: dict) -> tuple:
+    """The finished run, measured the same way as the shipped model above."""
+    result = RetrainResult.from_json(data)
     note = ""
-    if result["stopped_because"] == "time limit":
-        note = f"Stopped at the time limit after {result['steps_done']:,} steps. "
-    return html.Div(
-        [
-            html.P(
-                note + "Your model, measured the same way:",
-                className="small mt-2",
-                id=f"{LAB}-done",
-            ),
-            analysis_view(result, f"{LAB}-yours"),
-        ]
+    if result.stopped_because == "time limit":
+        note = f"Stopped at the time limit after {result.steps_done:,} steps. "
+    return (
+        html.Div(
+            [
+                html.P(
+                    note + "Your model, measured the same way:",
+                    className="small mt-2",
+                    id=f"{LAB}-done",
+                ),
+                analysis_view(result.to_json(), f"{LAB}-yours"),
+            ]
+        ),
     )
 
 
-cancelled = on_cancel(LAB, "You cancelled this run; the shipped model above is unchanged.")
+callbacks = job_lab(
+    JobLab(
+        lab=LAB,
+        kind="icl_induction",
+        fields=FIELD_NAMES,
+        parse=parse_job,
+        progress_view=progress_view,
+        result_outputs=(Output(f"{LAB}-result", "children"),),
+        result_view=result_view,
+        cancelled_note="You cancelled this run; the shipped model above is unchanged.",
+        invalid_fields=FIELD_NAMES,
+        failed_note="Training failed",
+    )
+)
+start, poll, cancel = callbacks["start"], callbacks["poll"], callbacks["cancel"]

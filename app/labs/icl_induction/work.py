@@ -1,17 +1,18 @@
 """Dash-free work of the induction lab: the shipped model's views, and one retraining run as
-a job (validated settings, a job slot, progress, stop on cancel or the time limit)."""
+the job kind "icl_induction" (`app.services.jobs`): validated settings, progress, stop on
+cancel or the time limit, and a typed result."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 
 import numpy as np
 
 from app.config import settings
-from app.services.jobs import JobGuard, job_slot
-from app.validation import InputError, parse_number
+from app.services.jobs import FormErrors, JobGuard, job_kind
+from app.validation import InputError, NumberSpec, parse_fields
 
 DEFAULT_STEPS = 2000
 DEFAULT_LR = 2e-3
@@ -24,11 +25,23 @@ class RetrainSettings:
     seed: int = 1
 
 
-def parse_settings(steps, lr, seed) -> RetrainSettings:
-    steps = parse_number(steps, "Steps", minimum=10, maximum=settings.job_max_steps, integer=True)
-    lr = parse_number(lr, "Learning rate", minimum=1e-5, maximum=0.1)
-    seed = parse_number(seed, "Seed", minimum=0, maximum=2**31 - 1, integer=True)
-    return RetrainSettings(int(steps), float(lr), int(seed))
+FIELDS = (
+    NumberSpec("steps", "Steps", DEFAULT_STEPS, 10, settings.job_max_steps, integer=True),
+    NumberSpec("lr", "Learning rate", DEFAULT_LR, 1e-5, 0.1),
+    NumberSpec("seed", "Seed", 1, 0, 2**31 - 1, integer=True),
+)
+FIELD_NAMES = tuple(spec.name for spec in FIELDS)
+
+
+def parse_settings(raw: dict) -> RetrainSettings:
+    """The form's raw values → RetrainSettings, or FormErrors naming every bad field."""
+    specs = tuple(  # the step limit is a setting: read it now, not at import
+        replace(s, maximum=settings.job_max_steps) if s.name == "steps" else s for s in FIELDS
+    )
+    values, errors = parse_fields(specs, raw)
+    if errors:
+        raise FormErrors(errors)
+    return RetrainSettings(int(values["steps"]), float(values["lr"]), int(values["seed"]))
 
 
 @lru_cache(maxsize=1)
@@ -67,19 +80,50 @@ def shipped_analysis() -> dict:
     return analyse(model) | {"history": meta["history"], "train_seconds": meta["train_seconds"]}
 
 
+@dataclass(frozen=True)
+class RetrainResult:
+    """A finished (or stopped) retraining: the same analysis as the shipped model's, its
+    held-out loss history ([step, loss, first copy, second copy]) and why it stopped."""
+
+    per_position: list
+    length: int
+    first: float
+    second: float
+    chance: float
+    roles: list
+    attention: list
+    tokens: list
+    history: list
+    steps_done: int
+    stopped_because: str | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> RetrainResult:
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
+
+
 def run_retrain(
     run: RetrainSettings,
     on_progress: Callable[[dict], None] | None = None,
     *,
     should_stop: Callable[[], bool] | None = None,
     progress_every_s: float = 0.4,
-) -> dict:
-    """Train a fresh model; returns the analysis plus the history and why it stopped.
-    Raises JobsBusy when every job slot is taken."""
+    guard: JobGuard | None = None,
+) -> RetrainResult:
+    """Train a fresh model and analyse it. Progress ({history, step, total, elapsed_s})
+    goes to `guard.report` (throttled; the last step always); `guard` (from the job
+    runner) also decides when to stop."""
     from app.core.induction.make_checkpoint import MODEL
     from app.core.induction.model import AttnOnlyTransformer
     from app.core.induction.train import InductionTrainConfig, train
 
+    if guard is None:
+        guard = JobGuard(
+            None, should_stop, on_progress=on_progress, progress_every_s=progress_every_s
+        )
     try:
         cfg = InductionTrainConfig(steps=run.steps, lr=run.lr, seed=run.seed)
     except ValueError as err:
@@ -87,23 +131,32 @@ def run_retrain(
     model = AttnOnlyTransformer(MODEL, seed=run.seed)
     history: list[list] = []
     last = None
-    with job_slot() as lease:
-        guard = JobGuard(lease, should_stop, progress_every_s=progress_every_s)
-        for p in train(model, cfg, should_stop=guard.stop_now):
-            last = p
-            if p.first_copy_loss is not None:
-                history.append([p.step, p.loss, p.first_copy_loss, p.second_copy_loss])
-            if on_progress is not None and (guard.report_due() or p.step == cfg.steps):
-                on_progress(
-                    {
-                        "history": history,
-                        "step": p.step,
-                        "total": cfg.steps,
-                        "elapsed_s": p.elapsed_s,
-                    }
-                )
-    result = analyse(model)
-    result["history"] = history
-    result["steps_done"] = last.step if last else 0
-    result["stopped_because"] = guard.stopped_because
-    return result
+    guard.restart_clock()
+    for p in train(model, cfg, should_stop=guard.stop_now):
+        last = p
+        if p.first_copy_loss is not None:
+            history.append([p.step, p.loss, p.first_copy_loss, p.second_copy_loss])
+        payload = {"history": history, "step": p.step, "total": cfg.steps, "elapsed_s": p.elapsed_s}
+        guard.report(payload, force=p.step == cfg.steps)
+    if last is not None and last.step != cfg.steps:  # stopped early: say where
+        guard.report(
+            {
+                "history": history,
+                "step": last.step,
+                "total": cfg.steps,
+                "elapsed_s": last.elapsed_s,
+            },
+            force=True,
+        )
+    return RetrainResult(
+        **analyse(model),
+        history=history,
+        steps_done=last.step if last else 0,
+        stopped_because=guard.stopped_because,
+    )
+
+
+@job_kind("icl_induction")
+def retrain_job(params: dict, guard: JobGuard) -> dict:
+    """The job: params {"run": RetrainSettings as a dict, "learner": id}."""
+    return run_retrain(RetrainSettings(**params["run"]), guard=guard).to_json()
