@@ -39,7 +39,10 @@ Adding a job kind (how DPO or any new lab reuses this)::
 
 and in the lab, `app.components.job_controls.job_lab(JobLab(kind="dpo", ...))` wires
 Start, Cancel, the bar and the result. The module defining the kind must be imported by
-the lab (so the Celery worker, which imports every lab, knows it too).
+the lab (so the Celery worker, which imports every lab, knows it too). The real DPO kind
+is `app.services.tinygpt.dpo`; a job that starts processes of its own (a multiprocessing
+pool) registers with `job_kind(name, spawns_processes=True)`, see
+`app.services.throughput`.
 """
 
 from __future__ import annotations
