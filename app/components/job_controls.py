@@ -1,5 +1,6 @@
 """The controls and the Dash wiring of every lab that runs a background job (stage 03's
-cleaning pipeline, 05's training, 06's fine-tuning; later DPO): Start, Cancel, a progress
+cleaning pipeline, 05's training, 06's fine-tuning, the RLHF page's DPO, the
+data-engineering page's throughput measurement): Start, Cancel, a progress
 bar, live numbers, and the one skeleton `job_lab(JobLab(...))`.
 
 How a job lab works (the Dash-free half is `app.services.jobs`):

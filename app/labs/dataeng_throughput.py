@@ -1,44 +1,39 @@
 """Measured throughput of each stage-03 step, in one process and in several, and the peak
-memory of streaming versus loading everything: a background job, bounded."""
+memory of streaming versus loading everything: a job (kind "throughput" of
+`app.services.throughput`, run by the skeleton `job_lab`), bounded."""
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dataclasses import asdict
 
-from app.components.inputs import field_error, number_field
-from app.components.job_controls import job_callback_options, job_controls, on_cancel
+import dash_bootstrap_components as dbc
+from dash import Output, dcc, html
+
+from app.components.inputs import spec_field
+from app.components.job_controls import JobLab, job_controls, job_lab
 from app.components.lab_card import lab_card, stat
-from app.core.dataeng.throughput import (
-    MAX_DOCS,
-    MAX_WORKERS,
-    STEP_NAMES,
-    STEPS,
-    documents,
-    measure_steps,
-    peak_memory,
-)
+from app.core.dataeng.throughput import STEP_NAMES, STEPS
 from app.figures.plain import PALETTE, axis, figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.services.jobs import JobGuard, JobsBusy, job_slot
-from app.validation import InputError, parse_number
+from app.services.throughput import (
+    FIELDS,
+    MEASUREMENTS,
+    MEMORY_DOCS,
+    ThroughputResult,
+    parse_settings,
+)
 
 LAB = "dataeng_throughput"
-MEMORY_DOCS = 1000
+FORM = tuple(spec.name for spec in FIELDS)
+SPEC = {spec.name: spec for spec in FIELDS}
 
 
 def layout():
     controls = html.Fieldset(
         dbc.Row(
             [
-                dbc.Col(
-                    number_field(f"{LAB}-docs", "Documents", 300, help=f"50–{MAX_DOCS}"), xs=6, md=4
-                ),
-                dbc.Col(
-                    number_field(f"{LAB}-workers", "Worker processes", 2, help=f"2–{MAX_WORKERS}"),
-                    xs=6,
-                    md=4,
-                ),
+                dbc.Col(spec_field(LAB, SPEC["docs"]), xs=6, md=4),
+                dbc.Col(spec_field(LAB, SPEC["workers"]), xs=6, md=4),
             ],
             className="g-2",
         ),
@@ -47,6 +42,7 @@ def layout():
     body = html.Div(
         [
             controls,
+            html.Div(id=f"{LAB}-error"),
             *job_controls(LAB, "Measure"),
             dcc.Graph(
                 id=f"{LAB}-chart",
@@ -135,50 +131,36 @@ def result_view(m: dict, stream: tuple[int, int], loaded: tuple[int, int]):
     )
 
 
-@callback(
-    Output(f"{LAB}-result", "children"),
-    Input(f"{LAB}-start", "n_clicks"),
-    State(f"{LAB}-docs", "value"),
-    State(f"{LAB}-workers", "value"),
-    background=True,
-    **job_callback_options(LAB),
-    prevent_initial_call=True,
+def progress_view(m: dict):
+    """The bar, the chart and the live stats for the measurement so far."""
+    if m.get("finished"):
+        return 100, "done", throughput_figure(m), None
+    done = len(m["one"]) + len(m["many"]) + m.get("memory_done", 0)
+    label = f"{done} / {MEASUREMENTS} measurements"
+    return round(100 * done / MEASUREMENTS), label, throughput_figure(m), None
+
+
+def parse_job(raw: dict) -> dict:
+    return {"run": asdict(parse_settings(raw))}
+
+
+def show_result(result: dict):
+    r = ThroughputResult.from_json(result)
+    return (result_view(r.measurement, r.stream, r.loaded),)
+
+
+callbacks = job_lab(
+    JobLab(
+        lab=LAB,
+        kind="throughput",
+        fields=FORM,
+        parse=parse_job,
+        progress_view=progress_view,
+        result_outputs=(Output(f"{LAB}-result", "children"),),
+        result_view=show_result,
+        cancelled_note="You cancelled the measurement. Press Measure to run it again.",
+        invalid_fields=FORM,
+        failed_note="The measurement failed",
+    )
 )
-def start(set_progress, n_clicks, docs, workers):
-    if not n_clicks:
-        return no_update
-    try:
-        n = parse_number(docs, "Documents", minimum=50, maximum=MAX_DOCS, integer=True)
-        k = parse_number(workers, "Worker processes", minimum=2, maximum=MAX_WORKERS, integer=True)
-    except InputError as err:
-        return field_error(str(err))
-    total = 2 * len(STEPS) + 2
-
-    def report(m):
-        done = len(m["one"]) + len(m["many"])
-        set_progress(
-            (
-                round(100 * done / total),
-                f"{done} / {total} measurements",
-                throughput_figure(m),
-                None,
-            )
-        )
-
-    try:
-        with job_slot() as lease:
-            guard = JobGuard(lease)
-            m = measure_steps(documents(n), k, on_step=lambda m: (guard.stop_now(), report(m)))
-            lease.renew()
-            stream = peak_memory(MEMORY_DOCS, streaming=True)
-            lease.renew()
-            loaded = peak_memory(MEMORY_DOCS, streaming=False)
-    except JobsBusy as err:
-        return field_error(str(err))
-    except Exception as err:  # a bug must not leave the learner with a spinner forever
-        return field_error(f"The measurement failed: {err}")
-    set_progress((100, "done", throughput_figure(m), None))
-    return result_view(m, stream, loaded)
-
-
-cancelled = on_cancel(LAB, "You cancelled the measurement. Press Measure to run it again.")
+start, poll, cancel = callbacks["start"], callbacks["poll"], callbacks["cancel"]

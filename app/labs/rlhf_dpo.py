@@ -1,27 +1,26 @@
-"""DPO on the tiny GPT, as a background job: chosen/rejected answers to the stage-06
-questions, a β to choose, and the curves DPO papers plot."""
+"""DPO on the tiny GPT, as a job (the job kind "dpo" of `app.services.tinygpt.dpo`, run by
+the skeleton `job_lab`): chosen/rejected answers to the stage-06 questions, a β to
+choose, and the curves DPO papers plot."""
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dataclasses import asdict
 
-from app.components.inputs import field_error, number_field
-from app.components.job_controls import (
-    job_callback_options,
-    job_controls,
-    on_cancel,
-    progress_bar_state,
-)
+import dash_bootstrap_components as dbc
+from dash import Output, dcc, html
+
+from app.components.inputs import spec_field
+from app.components.job_controls import JobLab, job_controls, job_lab, progress_bar_state
 from app.components.lab_card import formula_note, lab_card, stat
 from app.figures.plain import PALETTE, axis, figure
 from app.figures.theme import GRAPH_CONFIG, message_figure
-from app.services.jobs import JobsBusy
-from app.services.tinygpt.dpo import MAX_STEPS, DPOSettings, parse_settings, run_dpo
-from app.validation import InputError
+from app.services.tinygpt.dpo import DEFAULTS, DPOResult, parse_settings
+from app.services.tinygpt.dpo import FIELDS as SPECS
 
 LAB = "rlhf_dpo"
 FIELDS = ("beta", "steps", "lr")
+NUMBER_FIELDS = ("steps", "lr")  # dbc.Inputs: marked invalid when bad
+SPEC = {spec.name: spec for spec in SPECS}
 BETAS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # the slider's stops (β spans decades)
 STOP_NOTES = {
     "time limit": "It reached the server's time limit and stopped early.",
@@ -30,7 +29,7 @@ STOP_NOTES = {
 
 
 def layout():
-    d = DPOSettings()
+    d = DEFAULTS
     controls = html.Fieldset(
         dbc.Row(
             [
@@ -59,16 +58,8 @@ def layout():
                     xs=12,
                     md=4,
                 ),
-                dbc.Col(
-                    number_field(f"{LAB}-steps", "Steps", d.steps, help=f"5–{MAX_STEPS}."),
-                    xs=12,
-                    md=4,
-                ),
-                dbc.Col(
-                    number_field(f"{LAB}-lr", "Learning rate", d.lr, help="10⁻⁶ to 10⁻³."),
-                    xs=12,
-                    md=4,
-                ),
+                dbc.Col(spec_field(LAB, SPEC["steps"]), xs=12, md=4),
+                dbc.Col(spec_field(LAB, SPEC["lr"]), xs=12, md=4),
             ],
             className="g-2",
         ),
@@ -77,6 +68,7 @@ def layout():
     body = html.Div(
         [
             controls,
+            html.Div(id=f"{LAB}-error"),
             *job_controls(LAB, "Start DPO"),
             dcc.Graph(
                 id=f"{LAB}-chart",
@@ -166,16 +158,17 @@ def progress_view(h: dict):
     return percent, label, dpo_figure(h), live_stats(h)
 
 
-def result_view(h: dict):
+def result_view(r: DPOResult):
+    h = r.history
     drop_c = h["chosen_logp"][-1] - h["chosen_logp"][0]
     drop_r = h["rejected_logp"][-1] - h["rejected_logp"][0]
     text = (
-        f"DPO ran {h['step'][-1]} steps with β = {h['beta']:g} on {h['train_pairs']} pairs in "
-        f"{h['elapsed_s']:.1f} s. On {h['eval_pairs']} held-out pairs, log π(chosen) moved by "
+        f"DPO ran {r.steps_done} steps with β = {r.beta:g} on {r.train_pairs} pairs in "
+        f"{r.elapsed_s:.1f} s. On {r.eval_pairs} held-out pairs, log π(chosen) moved by "
         f"{drop_c:+.1f} and log π(rejected) by {drop_r:+.1f}: DPO widens the gap between them, "
         "and often pushes both down (Pal et al. 2024)."
     )
-    note = STOP_NOTES.get(h.get("stopped_because"))
+    note = STOP_NOTES.get(r.stopped_because)
     return html.Div(
         [
             html.P(text, className="small mb-1"),
@@ -185,32 +178,30 @@ def result_view(h: dict):
     )
 
 
-@callback(
-    Output(f"{LAB}-result", "children"),
-    Input(f"{LAB}-start", "n_clicks"),
-    *[State(f"{LAB}-{name}", "value") for name in FIELDS],
-    background=True,
-    **job_callback_options(LAB, also_disable=("beta",)),  # a slider is not in the fieldset
-    prevent_initial_call=True,
-)
-def start(set_progress, n_clicks, *values):
-    if not n_clicks:
-        return no_update
-    try:
-        raw = dict(zip(FIELDS, values, strict=True))
-        raw["beta"] = beta_of(raw["beta"])
-        run = parse_settings(raw)
-    except InputError as err:
-        return field_error(str(err))
-    try:
-        history = run_dpo(run, lambda h: set_progress(progress_view(h)))
-    except JobsBusy as err:
-        return field_error(str(err))
-    except Exception as err:  # a bug must not leave the learner with a spinner forever
-        return field_error(f"DPO failed: {err}")
-    return result_view(history)
+def parse_job(raw: dict) -> dict:
+    """The form (β as a slider stop) → the job's params, or FormErrors per field."""
+    run = parse_settings({**raw, "beta": beta_of(raw.get("beta"))})
+    return {"run": asdict(run)}
 
 
-cancelled = on_cancel(
-    LAB, "You cancelled DPO: it stopped where the bar shows. Press Start DPO to run it again."
+def show_result(result: dict):
+    return (result_view(DPOResult.from_json(result)),)
+
+
+callbacks = job_lab(
+    JobLab(
+        lab=LAB,
+        kind="dpo",
+        fields=FIELDS,
+        parse=parse_job,
+        progress_view=progress_view,
+        result_outputs=(Output(f"{LAB}-result", "children"),),
+        result_view=show_result,
+        cancelled_note="You cancelled DPO: it stopped where the bar shows. Press Start DPO to "
+        "run it again.",
+        invalid_fields=NUMBER_FIELDS,
+        also_disable=("beta",),  # a slider is not in the fieldset
+        failed_note="DPO failed",
+    )
 )
+start, poll, cancel = callbacks["start"], callbacks["poll"], callbacks["cancel"]

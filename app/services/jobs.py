@@ -39,7 +39,10 @@ Adding a job kind (how DPO or any new lab reuses this)::
 
 and in the lab, `app.components.job_controls.job_lab(JobLab(kind="dpo", ...))` wires
 Start, Cancel, the bar and the result. The module defining the kind must be imported by
-the lab (so the Celery worker, which imports every lab, knows it too).
+the lab (so the Celery worker, which imports every lab, knows it too). The real DPO kind
+is `app.services.tinygpt.dpo`; a job that starts processes of its own (a multiprocessing
+pool) registers with `job_kind(name, spawns_processes=True)`, see
+`app.services.throughput`.
 """
 
 from __future__ import annotations
@@ -341,13 +344,20 @@ class JobGuard:
 
 JobFn = Callable[[dict, JobGuard], dict]
 JOB_KINDS: dict[str, JobFn] = {}
+SPAWNING_KINDS: set[str] = set()  # kinds whose job starts processes of its own
 
 
-def job_kind(name: str):
-    """Register `fn(params, guard) -> result JSON` as the job kind `name`."""
+def job_kind(name: str, *, spawns_processes: bool = False):
+    """Register `fn(params, guard) -> result JSON` as the job kind `name`.
+    `spawns_processes`: the job starts child processes (e.g. a multiprocessing pool), so
+    run locally it gets a non-daemonic process (a daemonic one may not have children). A
+    Celery prefork worker is daemonic whatever this says: such a job must check
+    `multiprocessing.current_process().daemon` and do without."""
 
     def register(fn: JobFn) -> JobFn:
         JOB_KINDS[name] = fn
+        if spawns_processes:
+            SPAWNING_KINDS.add(name)
         return fn
 
     return register
@@ -393,12 +403,14 @@ def _fork_child(kind: str, job_id: str, params: dict) -> None:
 
 
 def launch_local(kind: str, job_id: str, params: dict) -> None:
-    """Run the job in a process forked from this one (it inherits warm caches)."""
+    """Run the job in a process forked from this one (it inherits warm caches). Daemonic
+    (stopped with the web process) unless the kind starts processes of its own; then the
+    web process waits for it on exit, which its time limit bounds."""
     import multiprocessing
 
     multiprocessing.active_children()  # reap finished children
     proc = multiprocessing.get_context("fork").Process(
-        target=_fork_child, args=(kind, job_id, params), daemon=True
+        target=_fork_child, args=(kind, job_id, params), daemon=kind not in SPAWNING_KINDS
     )
     proc.start()
 

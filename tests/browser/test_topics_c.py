@@ -39,6 +39,14 @@ def test_rlhf_page_reward_model_best_of_n_and_a_short_dpo_run(br, app_url):
     br.wait_for_contains_text("#rlhf_dpo-summary", "DPO ran 5 steps", timeout=120)
     assert "KL to reference" in text_of(br, "#rlhf_dpo-chart")
     assert br.find_element("#rlhf_dpo-start").is_enabled()
+
+    type_into(br, "#rlhf_dpo-steps", "120")
+    click(br, "#rlhf_dpo-start")
+    wait_until(lambda: br.find_element("#rlhf_dpo-cancel").is_enabled(), timeout=30)
+    click(br, "#rlhf_dpo-cancel")
+    br.wait_for_contains_text("#rlhf_dpo-cancelled", "You cancelled DPO", timeout=30)
+    assert text_of(br, "#rlhf_dpo-progress").startswith("cancelled")
+    assert "DPO ran 5 steps" in text_of(br, "#rlhf_dpo-summary")  # the last result stays
     assert console_errors(br) == []
 
 
@@ -98,4 +106,6 @@ def test_data_engineering_packing_shards_mixture_and_a_measurement(br, app_url):
     click(br, "#dataeng_throughput-start")
     br.wait_for_contains_text("#dataeng_throughput-summary", "Cheap steps", timeout=180)
     assert "MB" in text_of(br, "#dataeng_throughput-stream")
+    # the job's process may start worker processes: the pool was measured too
+    assert "Best speed-up" in text_of(br, "#dataeng_throughput-summary")
     assert console_errors(br) == []

@@ -134,32 +134,131 @@ def test_mixture_epochs_follow_the_weights():
     assert "ArXiv" in error_text(dataeng_mixture.update(1400, 67, 15, 4.5, 4.5, 4.5, -1, 2)[-1])
 
 
-@pytest.fixture
-def disk_slots(tmp_path, monkeypatch):
-    import dataclasses
+LEARNER = "learner-port1-0001"
 
+
+@pytest.fixture
+def board(tmp_path):
+    """A job board on a fresh diskcache folder; jobs started on it run in this process."""
     import diskcache
 
     from app.services import jobs
 
-    cache = diskcache.Cache(str(tmp_path))
-    monkeypatch.setattr(jobs, "_disk_cache", lambda: cache)
-    monkeypatch.setattr(jobs, "settings", dataclasses.replace(jobs.settings, redis_url=""))
-    return jobs
+    b = jobs.Board(jobs.DiskKV(diskcache.Cache(str(tmp_path))))
+    return b
+
+
+def _run_in_place(board, kind, params):
+    from app.services import jobs
+
+    job_id = jobs.start_job(
+        kind, params, LEARNER, board_=board, launch=lambda k, j, p: jobs.execute(k, j, p, board)
+    )
+    return jobs.poll_job(job_id, LEARNER, board_=board)
 
 
 @pytest.mark.slow
-def test_a_short_dpo_job_reports_progress_and_widens_the_margin(disk_slots):
+def test_a_short_dpo_job_reports_progress_and_widens_the_margin():
     reports = []
     run = dpo_job.DPOSettings(beta=0.1, steps=6, lr=3e-5)
-    history = dpo_job.run_dpo(run, lambda h: reports.append(h["step"][-1]))
-    assert history["step"][0] == 0 and history["step"][-1] == 6 and reports[-1] == 6
+    result = dpo_job.run_dpo(run, lambda h: reports.append(h["step"][-1]))
+    history = result.history
+    assert history["step"][0] == 0 and result.steps_done == 6 and reports[-1] == 6
     margins = [c - r for c, r in zip(history["chosen_logp"], history["rejected_logp"], strict=True)]
     assert margins[-1] > margins[0] and history["kl"][-1] > 0
-    assert disk_slots.jobs_running() == 0  # the slot is given back
+    assert dpo_job.DPOResult.from_json(result.to_json()) == result
 
 
-def test_dpo_job_stops_when_cancelled(disk_slots):
+def test_dpo_job_stops_when_cancelled():
     run = dpo_job.DPOSettings(beta=0.1, steps=100, lr=3e-5)
-    history = dpo_job.run_dpo(run, should_stop=lambda: True)
-    assert history["stopped_because"] == "cancelled" and history["step"] == [0]
+    result = dpo_job.run_dpo(run, should_stop=lambda: True)
+    assert result.stopped_because == "cancelled" and result.history["step"] == [0]
+
+
+@pytest.mark.slow
+def test_the_dpo_lab_runs_its_job_through_the_skeleton_and_shows_the_summary(board):
+    from app.labs import rlhf_dpo
+
+    params = {**rlhf_dpo.parse_job({"beta": 2, "steps": "5", "lr": "3e-5"}), "learner": LEARNER}
+    assert params["run"] == {"beta": 0.1, "steps": 5, "lr": 3e-5}
+    state = _run_in_place(board, "dpo", params)
+    assert state["status"] == "done" and board.running() == 0  # the slot is given back
+    percent, label, fig, live = rlhf_dpo.progress_view(state["progress"])
+    assert percent == 100 and label == "step 5 / 5"
+    assert "Implicit reward accuracy" in stat_values(live)
+    (summary,) = rlhf_dpo.show_result(state["result"])
+    assert "DPO ran 5 steps with β = 0.1" in str(summary)
+
+
+def test_dpo_start_names_every_bad_field_and_starts_nothing():
+    from dash import no_update
+
+    from app.labs import rlhf_dpo
+
+    job, err, note, steps_bad, lr_bad = rlhf_dpo.start(1, LEARNER, 99, "4", "abc")
+    assert job is no_update and note is None and steps_bad and lr_bad
+    text = error_text(err)
+    assert "β" in text and "Steps: must be at least 5" in text and "Learning rate" in text
+
+
+def test_throughput_start_names_every_bad_field_and_starts_nothing():
+    from dash import no_update
+
+    from app.labs import dataeng_throughput as lab
+
+    job, err, note, docs_bad, workers_bad = lab.start(1, LEARNER, "10", "9")
+    assert job is no_update and docs_bad and workers_bad
+    assert "Documents: must be at least 50" in error_text(err)
+    assert "Worker processes: must be at most 4" in error_text(err)
+    assert lab.parse_job({"docs": "50", "workers": "3"}) == {"run": {"docs": 50, "workers": 3}}
+
+
+def test_a_cancelled_measurement_stops_after_the_first_step_and_says_nothing_more():
+    from app.services import throughput
+    from app.services.jobs import JobGuard
+
+    seen = []
+    guard = JobGuard(None, lambda: True, on_progress=seen.append, progress_every_s=0.0)
+    assert throughput.run_throughput(throughput.ThroughputSettings(50, 2), guard=guard) is None
+    assert len(seen) == 1 and len(seen[0]["one"]) == 1 and seen[0]["many"] == {}
+
+
+def test_the_measurement_job_may_start_worker_processes_and_others_stay_daemonic(monkeypatch):
+    """Run locally, a job is a forked process; the throughput job starts a pool, and a
+    daemonic process may not have children, so only that kind is started non-daemonic."""
+    import multiprocessing
+
+    import app.services.throughput  # noqa: F401 (registers the kind)
+    from app.services import jobs
+
+    started = []
+
+    class FakeContext:
+        def Process(self, **kwargs):  # noqa: N802 (multiprocessing's name)
+            started.append(kwargs)
+            return type("P", (), {"start": lambda self: None})()
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: FakeContext())
+    jobs.launch_local("throughput", "a" * 32, {})
+    jobs.launch_local("dpo", "b" * 32, {})
+    assert [p["daemon"] for p in started] == [False, True]
+
+
+def test_the_throughput_result_round_trips_and_shows_the_summary():
+    from app.labs import dataeng_throughput as lab
+    from app.services import throughput
+
+    m = {
+        "one": dict.fromkeys(throughput.STEPS, 100.0),
+        "many": dict.fromkeys(throughput.STEPS, 150.0),
+        "workers": 2,
+        "documents": 50,
+        "startup_s": 0.4,
+    }
+    result = throughput.ThroughputResult(m, (2_000_000, 1000), (9_000_000, 1000))
+    assert throughput.ThroughputResult.from_json(result.to_json()) == result
+    (summary,) = lab.show_result(result.to_json())
+    values = stat_values(summary.children[0].children)  # the stat row
+    assert values["Best speed-up"] == "1.5×" and values["Peak memory, streaming"] == "2.0 MB"
+    assert lab.progress_view({**m, "memory_done": 2, "finished": True})[:2] == (100, "done")
+    assert lab.progress_view({**m, "one": {}, "many": {}})[:2] == (0, "0 / 12 measurements")

@@ -82,15 +82,16 @@ def docs_per_second(step: str, texts: list[str], workers: int = 1, pool=None) ->
 def measure_steps(texts: list[str], workers: int, on_step=None) -> dict:
     """{"one": {step: docs/s}, "many": {step: docs/s}, "startup_s": seconds}: every step in
     this process, then in a pool of `workers` processes (started once, timed apart; each
-    worker warms up on a few documents first so imports are not counted as work)."""
+    worker warms up on a few documents first so imports are not counted as work).
+    `on_step(out)` is called after each measurement; returning True stops there."""
     if not 2 <= workers <= MAX_WORKERS:
         raise ValueError(f"Compare with between 2 and {MAX_WORKERS} worker processes.")
     out = {"one": {}, "many": {}, "workers": workers, "documents": len(texts), "startup_s": 0.0}
     for step in STEPS:
         _chunk((step, texts[:2]))  # warm up caches and imports, as the workers do
         out["one"][step] = docs_per_second(step, texts)
-        if on_step:
-            on_step(out)
+        if on_step and on_step(out):
+            return out
     if mp.current_process().daemon:
         # e.g. a Celery prefork worker: a daemonic process may not start child processes
         out["no_workers"] = "This job runner cannot start worker processes."
@@ -102,8 +103,8 @@ def measure_steps(texts: list[str], workers: int, on_step=None) -> dict:
         out["startup_s"] = time.perf_counter() - t0
         for step in STEPS:
             out["many"][step] = docs_per_second(step, texts, workers, pool)
-            if on_step:
-                on_step(out)
+            if on_step and on_step(out):
+                return out
     return out
 
 
