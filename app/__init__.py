@@ -39,7 +39,6 @@ def create_app(*, warm: bool = True) -> dash.Dash:
     from app.core.tinylm.runtime import cap_blas_threads_for_serving
     from app.server.cache_dir import ensure_private_dir
     from app.server.limits import on_callback_error
-    from app.services.jobs import background_manager
 
     get_content()  # fail fast, naming the file and field, if content/ is broken
     cap_blas_threads_for_serving()  # the tiny GPT's matrices are small; see runtime.py
@@ -52,7 +51,6 @@ def create_app(*, warm: bool = True) -> dash.Dash:
         pages_folder=str(PAGES_DIR),
         assets_folder=str(ASSETS_DIR),
         suppress_callback_exceptions=True,
-        background_callback_manager=background_manager(),
         compress=True,
         on_error=on_callback_error,  # an exception in a callback: logged, no update
         meta_tags=[

@@ -213,16 +213,3 @@ def test_a_job_runs_in_a_forked_process_and_reports_back(tmp_path, limits, kind,
     finally:
         jobs._disk_cache.cache_clear()
         jobs.backend.cache_clear()
-
-
-def test_work_run_in_this_process_holds_a_slot_too(tmp_path, monkeypatch, limits):
-    """`job_slot`: for labs that still run work in a Dash background callback."""
-    from tests.helpers import isolated_jobs
-
-    isolated_jobs(tmp_path, monkeypatch, inline=False)
-    with jobs.job_slot(limit=1) as lease:
-        lease.renew()
-        assert jobs.JobGuard(lease).stop_now() is False
-        with pytest.raises(jobs.JobsBusy), jobs.job_slot(limit=1):
-            pass
-    assert jobs.jobs_running() == 0

@@ -477,41 +477,6 @@ def jobs_running() -> int:
     return board().running()
 
 
-class SlotLease:
-    """A slot held by work in this process (see `job_slot`): `renew()` it at least every
-    few seconds; it has no board record, so no cancel or abandonment to read."""
-
-    def __init__(self, board_: Board, token: str):
-        self.board, self.token = board_, token
-        self._renewed = board_.clock()
-
-    def renew(self) -> None:
-        now = self.board.clock()
-        if now - self._renewed > LEASE_S / 4:  # no store write every step
-            self.board.renew(self.token)
-            self._renewed = now
-
-    def stop_reason(self) -> None:
-        return None
-
-    def report(self, payload: dict) -> None:
-        pass
-
-
-@contextmanager
-def job_slot(limit: int | None = None, learner: str | None = None) -> Iterator[SlotLease]:
-    """Hold a slot around work done in this process, or raise JobsBusy: for labs that run
-    their work in a Dash background callback (the older pattern; new job labs use
-    `start_job` through `app.components.job_controls.job_lab`)."""
-    b = board()
-    token = uuid.uuid4().hex
-    b.acquire(token, learner or token, settings.job_max_concurrent if limit is None else limit)
-    try:
-        yield SlotLease(b, token)
-    finally:
-        b.release(token)
-
-
 # ---------------------------------------------------------------- Celery (REDIS_URL set)
 
 
@@ -526,21 +491,7 @@ def celery_app():
         task_time_limit=int(settings.job_time_limit_s) + 30,
         worker_prefetch_multiplier=1,  # long jobs: take one at a time
         task_acks_late=False,
-        result_expires=3600,  # (background callbacks' results; jobs write to the board)
         broker_connection_retry_on_startup=True,
     )
     app.task(name="ogelo.run_job")(execute)
     return app
-
-
-@lru_cache(maxsize=1)
-def background_manager():
-    """Dash's manager for labs that still use background callbacks (the job labs above
-    do not): Celery when REDIS_URL is set, else the diskcache folder."""
-    if settings.redis_url:
-        from dash import CeleryManager
-
-        return CeleryManager(celery_app())
-    from dash import DiskcacheManager
-
-    return DiskcacheManager(_disk_cache())
