@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
+from app.core.data.dedup import MAX_HASHES  # bands × rows, one limit for every lab
 from app.core.data.pipeline import (
     PipelineConfig,
     Scores,
@@ -22,7 +23,6 @@ from app.core.data.pipeline import (
 from app.services.jobs import FormErrors, JobGuard, job_kind
 from app.validation import NumberSpec, parse_fields
 
-MAX_HASHES = 400  # bands × rows; more adds run time without teaching more
 TOGGLES = {
     "language": "Language ID (English)",
     "gopher_quality": "Gopher quality",

@@ -167,7 +167,7 @@ def layout():
         body,
         icon="bi-chat-left-text",
         sources=[
-            ("Holtzman et al. 2020 (top-p)", "https://arxiv.org/abs/1904.09751"),
+            ("Holtzman et al. 2019 (top-p)", "https://arxiv.org/abs/1904.09751"),
             ("Pope et al. 2022", "https://arxiv.org/abs/2211.05102"),
             ("Touvron et al. 2023 (Llama 2)", "https://arxiv.org/abs/2307.09288"),
         ],
