@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Output, State, callback, dcc, html
 
+from app.components.inputs import field_error
 from app.core.codegen import Snippet
+from app.validation import InputError
 
 
 def snippet_blocks(lab: str, snippets: list[Snippet], notes: list[str] | None = None) -> list:
@@ -90,3 +92,26 @@ def code_panel(
         id=f"{lab}-lab",
         className="lab-card code-panel mb-4",
     )
+
+
+def follow_planner(lab: str, inputs: list, plan_snippets) -> Any:
+    """Register the panel's one callback: whenever the planner's `inputs` change (or the
+    stage-04 model, passed last), show `plan_snippets(*values, selected)`, which returns
+    snippets or (snippets, notes); a bad setting is the planner's own message, here too.
+    Returns the callback (tests call it as a function)."""
+
+    @callback(
+        Output(f"{lab}-out", "children"),
+        Output(f"{lab}-error", "children"),
+        *inputs,
+        State("selected-model", "data"),
+    )
+    def update(*values):
+        try:
+            planned = plan_snippets(*values)
+        except (InputError, ValueError) as err:
+            return [], field_error(str(err))
+        snippets, notes = planned if isinstance(planned, tuple) else (planned, None)
+        return snippet_blocks(lab, snippets, notes), None
+
+    return update

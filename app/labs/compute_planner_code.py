@@ -3,16 +3,15 @@ formulas and the papers they come from."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback
+from dash import Input
 
-from app.components.code_panel import code_panel, snippet_blocks
-from app.components.inputs import field_error
+from app.components.code_panel import code_panel, follow_planner, snippet_blocks
 from app.components.model_picker import resolve_model
 from app.core.architecture import count_params
 from app.core.codegen import compute_snippet
 from app.core.compute import chinchilla_optimal
 from app.core.gpus import get_gpu, list_gpus
-from app.validation import InputError, parse_choice, parse_number
+from app.validation import parse_choice, parse_number
 
 LAB = "compute_planner_code"
 PLANNER = "compute_planner"
@@ -69,14 +68,10 @@ def layout():
     )
 
 
-@callback(
-    Output(f"{LAB}-out", "children"),
-    Output(f"{LAB}-error", "children"),
-    *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
-    State("selected-model", "data"),
+update = follow_planner(
+    LAB,
+    [
+        *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
+    ],
+    plan_snippets,
 )
-def update(*values):
-    try:
-        return snippet_blocks(LAB, plan_snippets(*values)), None
-    except (InputError, ValueError) as err:
-        return [], field_error(str(err))

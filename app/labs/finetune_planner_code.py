@@ -4,10 +4,9 @@ BitsAndBytesConfig (NF4, double quantisation, bf16 compute)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html
+from dash import Input, html
 
-from app.components.code_panel import code_panel, snippet_blocks
-from app.components.inputs import field_error
+from app.components.code_panel import code_panel, follow_planner, snippet_blocks
 from app.components.model_picker import SELECTED, resolve_model
 from app.core.codegen import model_id, peft
 from app.core.finetune import finetune_memory, qlora_peak_memory
@@ -84,16 +83,11 @@ def layout():
     )
 
 
-@callback(
-    Output(f"{LAB}-out", "children"),
-    Output(f"{LAB}-error", "children"),
-    *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
-    Input(f"{LAB}-method", "value"),
-    State("selected-model", "data"),
+update = follow_planner(
+    LAB,
+    [
+        *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
+        Input(f"{LAB}-method", "value"),
+    ],
+    plan_snippets,
 )
-def update(*values):
-    try:
-        snippets, notes = plan_snippets(*values)
-    except (InputError, ValueError) as err:
-        return [], field_error(str(err))
-    return snippet_blocks(LAB, snippets, notes), None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback
+from dash import Input
 
-from app.components.code_panel import code_panel, snippet_blocks
-from app.components.inputs import field_error, number_field
+from app.components.code_panel import code_panel, follow_planner, snippet_blocks
+from app.components.inputs import number_field
 from app.components.model_picker import resolve_model
 from app.core.codegen import deepspeed
 from app.core.memory import PRECISIONS, RECOMPUTE
-from app.validation import InputError, parse_choice, parse_number
+from app.validation import parse_choice, parse_number
 
 LAB = "memory_planner_code"
 PLANNER = "memory_planner"
@@ -84,16 +84,11 @@ def layout():
     )
 
 
-@callback(
-    Output(f"{LAB}-out", "children"),
-    Output(f"{LAB}-error", "children"),
-    *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
-    Input(f"{LAB}-accum", "value"),
-    State("selected-model", "data"),
+update = follow_planner(
+    LAB,
+    [
+        *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
+        Input(f"{LAB}-accum", "value"),
+    ],
+    plan_snippets,
 )
-def update(*values):
-    try:
-        snippets, notes = plan_snippets(*values)
-    except (InputError, ValueError) as err:
-        return [], field_error(str(err))
-    return snippet_blocks(LAB, snippets, notes), None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback
+from dash import Input
 
-from app.components.code_panel import code_panel, snippet_blocks
-from app.components.inputs import field_error
+from app.components.code_panel import code_panel, follow_planner, snippet_blocks
 from app.components.model_picker import SELECTED, resolve_model
 from app.core.codegen import model_id, vllm
 from app.core.serving import WEIGHT_FORMATS
-from app.validation import InputError, parse_choice, parse_number
+from app.validation import parse_choice, parse_number
 
 LAB = "serving_planner_code"
 PLANNER = "serving_planner"
@@ -48,15 +47,10 @@ def layout():
     )
 
 
-@callback(
-    Output(f"{LAB}-out", "children"),
-    Output(f"{LAB}-error", "children"),
-    *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
-    State("selected-model", "data"),
+update = follow_planner(
+    LAB,
+    [
+        *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
+    ],
+    plan_snippets,
 )
-def update(*values):
-    try:
-        snippets, notes = plan_snippets(*values)
-    except (InputError, ValueError) as err:
-        return [], field_error(str(err))
-    return snippet_blocks(LAB, snippets, notes), None
