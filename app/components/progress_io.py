@@ -121,6 +121,8 @@ def export_progress(n_clicks, raw):
     prevent_initial_call=True,
 )
 def import_progress(contents, filename):
+    if contents is None:  # the page (re)drew the upload box: nothing was chosen
+        return no_update, no_update
     doc, message = parse_import(contents, filename)
     if doc is None:
         return no_update, dbc.Alert(message, color="danger", className="py-2 mb-0 small")

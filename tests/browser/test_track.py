@@ -40,6 +40,7 @@ def test_a_topic_is_tracked_and_counted_apart_from_the_stages(br, app_url):
     br.driver.get(app_url + "/")
     br.wait_for_contains_text("#home-topics-progress-text", f"1 of {len(TOPICS)} topic", timeout=20)
     assert text_of(br, "#home-progress-text").startswith("0 of 8 stages")
+    assert not text_of(br, "#progress-import-message")  # nothing imported, nothing said
     br.wait_for_contains_text(f"#home-status-{topic.slug}", "Completed", timeout=10)
     assert console_errors(br) == []
 

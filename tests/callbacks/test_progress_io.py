@@ -66,3 +66,13 @@ def test_a_file_that_is_not_base64_is_refused():
     doc, message = progress_io.parse_import("data:application/json;base64,@@@", "x.json")
     assert doc is None and "Could not read x.json" in message
     assert progress_io.parse_import(None, None)[0] is None
+
+
+def test_drawing_the_upload_box_is_not_an_import():
+    """Dash calls the import callback with no file when the dashboard is drawn; a learner
+    who chose nothing must not be told their file could not be read."""
+    from dash import no_update
+
+    from app.components.progress_io import import_progress
+
+    assert import_progress(None, None) == (no_update, no_update)
