@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from tests.browser.helpers import click, console_errors
 
 
@@ -16,7 +14,11 @@ def _set(br, field, value):
 def test_opening_the_page_starts_no_job(br, app_url):
     br.driver.get(app_url + "/training")
     br.wait_for_element("#live_training-start", timeout=30)
-    time.sleep(1.0)  # a job started on page load would lock the controls for a while
+    # Every callback of the page has answered: a job started on load would have left its
+    # id in the tab's session store (and locked the controls).
+    br.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=30)
+    job = "return window.sessionStorage.getItem('live_training-job')"
+    assert br.driver.execute_script(job) in (None, "null")
     locked = "return document.getElementById('live_training-controls').disabled"
     assert br.driver.execute_script(locked) is False
     assert br.find_element("#live_training-start").is_enabled()
