@@ -290,3 +290,21 @@ def check_every_route(base: str) -> None:
             assert headings[route] in heading, (route, heading)
     status, _headers, body = http_get(base + "/healthz")
     assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def count_job(params, guard):
+    """A job kind for tests (registered as "test-count" by tests/test_jobs.py; a job's own
+    process finds it here by name): counts steps until told to stop or until `steps`;
+    `fail` makes it end with an InputError or a bug."""
+    from app.validation import InputError
+
+    done = 0
+    while done < params["steps"] and not guard.stop_now():
+        done += 1
+        guard.report({"done": done})
+    guard.report({"done": done}, force=True)  # the last one always goes through
+    if params.get("fail") == "input":
+        raise InputError("Steps: must be at most 3.")
+    if params.get("fail") == "bug":
+        raise ZeroDivisionError("a bug")
+    return {"done": done}

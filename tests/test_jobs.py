@@ -9,7 +9,6 @@ import logging
 import pytest
 
 from app.services import jobs
-from app.validation import InputError
 
 ANA, BEN = "learner-ana-0001", "learner-ben-0002"
 
@@ -39,21 +38,11 @@ def limits(override_settings):
 
 @pytest.fixture
 def kind():
-    """A job kind that counts steps until told to stop (or finishes after `steps`)."""
+    """A job kind that counts steps until told to stop (or finishes after `steps`); it
+    lives in tests/helpers.py, where a job's own process can import it."""
+    from tests.helpers import count_job
 
-    @jobs.job_kind("test-count")
-    def count(params, guard):
-        done = 0
-        while done < params["steps"] and not guard.stop_now():
-            done += 1
-            guard.report({"done": done})
-        guard.report({"done": done}, force=True)  # the last one always goes through
-        if params.get("fail") == "input":
-            raise InputError("Steps: must be at most 3.")
-        if params.get("fail") == "bug":
-            raise ZeroDivisionError("a bug")
-        return {"done": done}
-
+    jobs.job_kind("test-count")(count_job)
     yield "test-count"
     jobs.JOB_KINDS.pop("test-count")
 
@@ -198,8 +187,9 @@ def test_a_launch_that_fails_gives_the_slot_back(board, limits, kind):
     assert board.running() == 0
 
 
-def test_a_job_runs_in_a_forked_process_and_reports_back(tmp_path, limits, kind, monkeypatch):
-    """The real launcher: a child process writes the result to the shared folder."""
+def test_a_job_runs_in_its_own_process_and_reports_back(tmp_path, limits, kind, monkeypatch):
+    """The real launcher: a fresh Python process, given the settings in force, writes the
+    result to the shared folder."""
     from tests.helpers import wait_until
 
     limits(cache_dir=str(tmp_path))

@@ -8,7 +8,8 @@ any web process (or machine) can answer for it.
 
 Where it runs and where the board lives:
 - No REDIS_URL: the board is a diskcache folder (`settings.cache_dir`); a job runs in a
-  process forked from the web process (several gunicorn workers on one machine share it).
+  fresh Python process started by the web process (several gunicorn workers on one
+  machine share the folder).
 - REDIS_URL set: the board is Redis; a job runs as the Celery task `ogelo.run_job` on a
   worker (`celery -A app.worker worker`, the Procfile's `worker:` line).
 
@@ -42,13 +43,16 @@ Start, Cancel, the bar and the result. The module defining the kind must be impo
 the lab (so the Celery worker, which imports every lab, knows it too). The real DPO kind
 is `app.services.tinygpt.dpo`; a job that starts processes of its own (a multiprocessing
 pool) registers with `job_kind(name, spawns_processes=True)`, see
-`app.services.throughput`.
+`app.services.throughput`. Run locally, every job is a fresh Python process
+(`app.services.job_process`), never a fork of the threaded web process.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -344,26 +348,22 @@ class JobGuard:
 
 JobFn = Callable[[dict, JobGuard], dict]
 JOB_KINDS: dict[str, JobFn] = {}
-SPAWNING_KINDS: set[str] = set()  # kinds whose job starts processes of its own
 
 
 def job_kind(name: str, *, spawns_processes: bool = False):
-    """Register `fn(params, guard) -> result JSON` as the job kind `name`.
-    `spawns_processes`: the job starts child processes (e.g. a multiprocessing pool), so
-    run locally it gets a non-daemonic process (a daemonic one may not have children). A
-    Celery prefork worker is daemonic whatever this says: such a job must check
-    `multiprocessing.current_process().daemon` and do without."""
+    """Register `fn(params, guard) -> result JSON` as the job kind `name`, at the top
+    level of a module (a job's process imports that module to find it).
+    `spawns_processes`: the job starts child processes (e.g. a multiprocessing pool). Run
+    locally it may (its process is an ordinary one); a Celery prefork worker is daemonic,
+    so such a job must check `multiprocessing.current_process().daemon` and do without."""
 
     def register(fn: JobFn) -> JobFn:
         JOB_KINDS[name] = fn
-        if spawns_processes:
-            SPAWNING_KINDS.add(name)
         return fn
 
     return register
 
 
-FORK_RESETS: list[Callable[[], None]] = []  # other per-process caches to drop in a child
 FAILED = "Something went wrong on the server and the run stopped. Please try again."
 
 
@@ -394,25 +394,59 @@ def execute(kind: str, job_id: str, params: dict, board_: Board | None = None) -
 # ---------------------------------------------------------------- the web side
 
 
-def _fork_child(kind: str, job_id: str, params: dict) -> None:
-    _disk_cache.cache_clear()  # the parent's SQLite connections must not cross a fork
-    backend.cache_clear()
-    for reset in FORK_RESETS:
-        reset()
-    execute(kind, job_id, params)
+def _settings_env() -> dict[str, str]:
+    """The settings in force, as the environment variables that give them, so that a job's
+    fresh process reads exactly what this process uses (tests change them in-process)."""
+    from dataclasses import fields
+
+    from app.config import Settings
+
+    return {f.metadata["env"]: str(getattr(settings, f.name)) for f in fields(Settings)}
+
+
+_children: list = []  # this process's running job processes (ended ones are reaped)
 
 
 def launch_local(kind: str, job_id: str, params: dict) -> None:
-    """Run the job in a process forked from this one (it inherits warm caches). Daemonic
-    (stopped with the web process) unless the kind starts processes of its own; then the
-    web process waits for it on exit, which its time limit bounds."""
-    import multiprocessing
+    """Run the job in a fresh Python process (`python -m app.services.job_process`).
 
-    multiprocessing.active_children()  # reap finished children
-    proc = multiprocessing.get_context("fork").Process(
-        target=_fork_child, args=(kind, job_id, params), daemon=kind not in SPAWNING_KINDS
+    Not a fork: a fork of the threaded web process inherits any lock another thread held
+    at that instant (SQLite's, BLAS's) and can hang on it. The new process imports only
+    the module that defines the kind, reads the same settings, and writes to the board."""
+    import subprocess
+    import sys
+
+    from app.config import ROOT
+
+    _children[:] = [c for c in _children if c.poll() is None]
+    env = {**os.environ, **_settings_env()}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    fn = JOB_KINDS[kind]
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.services.job_process",
+            fn.__module__,
+            fn.__name__,
+            kind,
+            job_id,
+        ],
+        stdin=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
     )
-    proc.start()
+    child.stdin.write(json.dumps(params).encode("utf-8"))
+    child.stdin.close()
+    _children.append(child)
+
+
+@atexit.register
+def _stop_children() -> None:
+    """A job outlives no web process (they were daemonic children before)."""
+    for child in _children:
+        if child.poll() is None:
+            child.terminate()
 
 
 def launch_celery(kind: str, job_id: str, params: dict) -> None:

@@ -22,5 +22,5 @@ def test_timeline_switches_to_tokens_per_parameter(br, app_url):
     br.driver.get(app_url + "/overview")
     br.wait_for_element("#model_timeline-graph .main-svg", timeout=20)
     click(br, "#model_timeline-metric .form-check:last-child label")
-    br.wait_for_contains_text("#model_timeline-graph", "per parameter", timeout=10)
+    br.wait_for_contains_text("#model_timeline-graph", "per active parameter", timeout=10)
     assert "compute-optimal" in br.find_element("#model_timeline-graph").text

@@ -8,7 +8,7 @@ import json
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import attribute_of, click, type_into
+from tests.browser.helpers import attribute_of, click, text_of, type_into
 from tests.helpers import wait_until
 
 
@@ -190,7 +190,7 @@ def test_focus_moves_to_cancel_while_a_job_runs_and_back_after(br, app_url):
     click(br, f"{lab}-start")
     wait_until(lambda: active_id(br) == "cleaning_pipeline-cancel", 10)
     br.driver.switch_to.active_element.send_keys(Keys.ENTER)  # cancel from the keyboard
-    br.wait_for_contains_text(f"{lab}-live", "Cancelled", timeout=10)
+    wait_until(lambda: "cancelled" in (text_of(br, f"{lab}-progress") or "").lower(), 15)
     wait_until(lambda: active_id(br) == "cleaning_pipeline-start", 10)
 
 

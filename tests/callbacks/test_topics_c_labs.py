@@ -223,25 +223,31 @@ def test_a_cancelled_measurement_stops_after_the_first_step_and_says_nothing_mor
     assert len(seen) == 1 and len(seen[0]["one"]) == 1 and seen[0]["many"] == {}
 
 
-def test_the_measurement_job_may_start_worker_processes_and_others_stay_daemonic(monkeypatch):
-    """Run locally, a job is a forked process; the throughput job starts a pool, and a
-    daemonic process may not have children, so only that kind is started non-daemonic."""
-    import multiprocessing
+def test_a_job_process_is_a_fresh_python_that_may_start_workers(monkeypatch):
+    """Run locally, a job is its own Python process (not a fork of the threaded web
+    process), so the throughput job may start a pool: the launch names the module that
+    registers the kind, and passes the settings in force."""
+    import subprocess
 
     import app.services.throughput  # noqa: F401 (registers the kind)
     from app.services import jobs
 
     started = []
 
-    class FakeContext:
-        def Process(self, **kwargs):  # noqa: N802 (multiprocessing's name)
-            started.append(kwargs)
-            return type("P", (), {"start": lambda self: None})()
+    class FakeChild:
+        def __init__(self, cmd, **kwargs):
+            started.append((cmd, kwargs["env"]))
+            self.stdin = type("In", (), {"write": lambda *_: None, "close": lambda *_: None})()
 
-    monkeypatch.setattr(multiprocessing, "get_context", lambda method: FakeContext())
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeChild)
     jobs.launch_local("throughput", "a" * 32, {})
-    jobs.launch_local("dpo", "b" * 32, {})
-    assert [p["daemon"] for p in started] == [False, True]
+    ((cmd, env),) = started
+    assert cmd[1:4] == ["-m", "app.services.job_process", "app.services.throughput"]
+    assert cmd[-2:] == ["throughput", "a" * 32]
+    assert env["CACHE_DIR"] == jobs.settings.cache_dir
 
 
 def test_the_throughput_result_round_trips_and_shows_the_summary():

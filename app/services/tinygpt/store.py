@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from app.config import settings
-from app.services.jobs import FORK_RESETS, Clock, DiskKV, backend, clean_learner_id
+from app.services.jobs import Clock, DiskKV, backend, clean_learner_id
 
 KINDS = ("trained", "finetuned")
 INDEX_KEY = "ogelo:models:index"
@@ -165,6 +165,3 @@ def _models_cache():
 def model_store() -> ModelStore:
     """The store on this process's jobs backend (Redis, or its own diskcache folder)."""
     return ModelStore(backend() if settings.redis_url else DiskKV(_models_cache()))
-
-
-FORK_RESETS.append(_models_cache.cache_clear)
