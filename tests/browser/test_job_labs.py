@@ -160,10 +160,13 @@ def text(driver, id: str) -> str:
     )
 
 
-def test_two_learners_with_identical_settings_each_get_their_own_run(br, app_url):
+def test_two_learners_with_identical_settings_each_get_their_own_run(br, app_url, app_cache_dir):
     """Two browsers (two learners) press Start on the defaults at once: each run is its
     own job, and each learner sees their own result."""
     lab = LABS["training"]
+    # The server runs two jobs at once: wait until earlier tests' closed pages have let
+    # their jobs go (they stop within JOB_UNPOLLED_S), so both learners find a slot.
+    assert wait_until(lambda: jobs_running(app_cache_dir) == 0, timeout=40)
     other = new_browser()
     try:
         for driver in (br.driver, other):
