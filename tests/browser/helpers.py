@@ -6,6 +6,8 @@ import time
 
 from selenium.webdriver.common.keys import Keys
 
+from tests.helpers import wait_until
+
 
 def console_errors(browser) -> list[str]:
     """SEVERE browser console messages since the last reset (favicon misses excluded)."""
@@ -14,20 +16,27 @@ def console_errors(browser) -> list[str]:
 
 def click(browser, selector: str, timeout: float = 10):
     """Scroll an element to the middle of the screen, then click it as a person would.
-    A re-render between finding and clicking makes the element stale: find it again."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    A re-render between finding and clicking makes the element stale, and a layout that
+    is still settling (a chart drawn above it) can move it under another element: find it
+    and scroll to it again. `browser` is a dash_duo browser or a bare WebDriver."""
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        StaleElementReferenceException,
+    )
 
-    for attempt in range(3):
-        element = browser.wait_for_element(selector, timeout=timeout)
+    driver = getattr(browser, "driver", browser)
+    for attempt in range(4):
+        element = wait_until(lambda: driver.find_elements("css selector", selector), timeout)[0]
         try:
-            browser.driver.execute_script(
+            driver.execute_script(
                 "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
             )
             element.click()
             return element
-        except StaleElementReferenceException:
-            if attempt == 2:
+        except (StaleElementReferenceException, ElementClickInterceptedException):
+            if attempt == 3:
                 raise
+            time.sleep(0.5)
 
 
 def text_of(browser, selector: str) -> str | None:

@@ -188,9 +188,7 @@ def test_two_learners_with_identical_settings_each_get_their_own_run(br, app_url
         for driver in (br.driver, other):
             wait_until(lambda d=driver: "over the run" in text(d, "live_training-estimate"), 20)
         for driver in (br.driver, other):
-            button = driver.find_element("css selector", "#live_training-start")
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-            button.click()
+            click(driver, "#live_training-start")
 
         def summary(driver):
             note = text(driver, "live_training-note")

@@ -3,34 +3,39 @@ following a result jumps to the heading once its page has rendered."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, dcc, html
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.helpers import click, console_errors, text_of
-from tests.helpers import wait_until
+from tests.helpers import free_port, wait_until, wait_until_up
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def _app() -> Dash:
-    from app.components.search import search_box
+@pytest.fixture(scope="module")
+def search_app_url():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.browser.search_only_app", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/", proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
-    app = Dash(__name__, suppress_callback_exceptions=True)
-    app.layout = html.Div([dcc.Location(id="url"), search_box(), html.Div(id="page")])
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"))
-    def page(pathname):
-        if pathname != "/deployment":
-            return html.P("home", id="home")
-        return [
-            html.Div(style={"height": "3000px"}),
-            html.H2("The KV cache", id="section-the-kv-cache"),
-            html.Div(style={"height": "3000px"}),
-        ]
-
-    return app
-
-
-def test_search_lists_sections_and_a_result_jumps_to_its_heading(dash_duo):
-    dash_duo.start_server(_app())
+def test_search_lists_sections_and_a_result_jumps_to_its_heading(dash_duo, search_app_url):
+    dash_duo.server_url = search_app_url
     box = dash_duo.wait_for_element("#site-search-input", timeout=20)
     box.send_keys("kv cache per token")
     link = "#site-search-results a[href='/deployment#section-the-kv-cache']"

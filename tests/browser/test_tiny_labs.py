@@ -22,10 +22,11 @@ def _set(br, selector: str, value) -> None:
 def test_random_letters_make_the_perplexity_rise(br, app_url):
     br.driver.get(app_url + "/evaluation")
     br.wait_for_element("#tiny_eval-perplexity", timeout=30)
+    before = text_of(br, "#tiny_eval-perplexity")  # read before the click, not after it
     sentence_ppl = _number(br, "#tiny_eval-perplexity")
     assert br.driver.find_elements("css selector", "#tiny_eval-coloured span")
     click(br, "#tiny_eval-sample-random")
-    wait_for_text_change(br, "#tiny_eval-perplexity", text_of(br, "#tiny_eval-perplexity"))
+    wait_for_text_change(br, "#tiny_eval-perplexity", before)
     random_ppl = _number(br, "#tiny_eval-perplexity")
     assert random_ppl > 2 * sentence_ppl
     assert br.find_element("#tiny_eval-input").get_attribute("value").isalpha()

@@ -11,13 +11,10 @@ from app.content import get_content
 
 
 @pytest.fixture(scope="module")
-def glossary():
+def glossary(guide_app):
     """Page modules register their route at import, which needs the app to exist."""
     import importlib
 
-    from app import create_app
-
-    create_app(warm=False)
     return importlib.import_module("app.pages.glossary")
 
 

@@ -17,13 +17,10 @@ def status_lines(home, doc):
 
 
 @pytest.fixture(scope="module")
-def home():
+def home(guide_app):
     """Page modules register their route at import, which needs the app to exist."""
     import importlib
 
-    from app import create_app
-
-    create_app(warm=False)
     return importlib.import_module("app.pages.home")
 
 
