@@ -122,10 +122,59 @@
   }
   window.addEventListener("resize", measureNavbar);
 
+  // ---- labs below the first load when they come near the screen, or when the page is idle
+  // (app/components/lazy_lab.py): "clicking" a placeholder asks the server for its lab.
+  function loadLab(placeholder) {
+    if (placeholder.__asked || !window.dash_clientside || !window.dash_clientside.set_props) return;
+    placeholder.__asked = true;
+    if (nearObserver) nearObserver.unobserve(placeholder);
+    var name = placeholder.getAttribute("data-lazy-lab");
+    window.dash_clientside.set_props({ name: name, type: "lazy-lab" }, { n_clicks: 1 });
+  }
+  var nearObserver =
+    "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          function (entries) {
+            entries.forEach(function (e) {
+              if (e.isIntersecting) loadLab(e.target);
+            });
+          },
+          { rootMargin: "600px 0px" }
+        )
+      : null;
+  // Idle: nothing on the page is waiting for the server for 400 ms in a row.
+  var quietSince = null;
+  var idleTimer = null;
+  function loadWhenIdle() {
+    idleTimer = null;
+    var waiting = document.querySelectorAll("[data-lazy-lab]");
+    var pending = Array.prototype.filter.call(waiting, function (p) { return !p.__asked; });
+    if (!pending.length) return;
+    if (document.querySelector('[data-dash-is-loading="true"]')) quietSince = null;
+    else if (quietSince === null) quietSince = Date.now();
+    if (quietSince !== null && Date.now() - quietSince >= 400) pending.forEach(loadLab);
+    else idleTimer = window.setTimeout(loadWhenIdle, 100);
+  }
+  function watchLazyLabs() {
+    var found = false;
+    document.querySelectorAll("[data-lazy-lab]").forEach(function (p) {
+      found = true;
+      if (p.__watched) return;
+      p.__watched = true;
+      if (nearObserver) nearObserver.observe(p);
+      else loadLab(p);
+    });
+    if (found && idleTimer === null) {
+      quietSince = null;
+      idleTimer = window.setTimeout(loadWhenIdle, 100);
+    }
+  }
+
   var queued = false;
   function scan() {
     queued = false;
     measureNavbar();
+    watchLazyLabs();
     document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
     markCurrentSection();
     showBackToTop();
