@@ -69,7 +69,8 @@ def create_app(*, warm: bool = True) -> dash.Dash:
     app.layout = shell.layout
     server.install(app)
     if warm:
+        from app.components.stage_page import build_every_page
         from app.services.warmup import start_warmup
 
-        start_warmup()
+        start_warmup(("page layouts", build_every_page))
     return app

@@ -295,6 +295,12 @@ def stage_layout(slug: str) -> html.Div:
     return html.Div([article, contents(stage)], className="stage-page has-toc")
 
 
+def build_every_page() -> None:
+    """Build (and so cache) every page's layout, so the first visitor of each waits less."""
+    for page in get_content().pages:
+        stage_layout(page.slug)
+
+
 # ---- "Mark stage complete": in the browser, so the button answers at once ----------------
 TOGGLE_COMPLETE_JS = """function(clicks, raw) {
         const ctx = window.dash_clientside.callback_context;

@@ -13,7 +13,7 @@ import threading
 log = logging.getLogger(__name__)
 
 
-def _warm() -> None:
+def _warm(first: tuple[tuple[str, object], ...] = ()) -> None:
     from app.core.data.pipeline import PipelineConfig, run_on_default_corpus
     from app.core.data.tokenization import default_compression_curves
     from app.core.tinylm import load_pretrained
@@ -21,6 +21,7 @@ def _warm() -> None:
     from app.services.topics_warmup import warm_topics
 
     for name, work in (
+        *first,
         ("cleaning pipeline", lambda: run_on_default_corpus(PipelineConfig())),
         ("training corpus", baselines),
         ("pretrained tiny GPT", load_pretrained),
@@ -33,8 +34,9 @@ def _warm() -> None:
             log.exception("warm-up of the %s failed", name)
 
 
-def start_warmup() -> threading.Thread:
-    """Start warming the caches in a daemon thread (it never blocks serving)."""
-    thread = threading.Thread(target=_warm, name="ogelo-warmup", daemon=True)
+def start_warmup(*first: tuple[str, object]) -> threading.Thread:
+    """Start warming the caches in a daemon thread (it never blocks serving); `first`:
+    (name, function) pairs to run before the labs' own, e.g. building the page layouts."""
+    thread = threading.Thread(target=_warm, args=(first,), name="ogelo-warmup", daemon=True)
     thread.start()
     return thread
