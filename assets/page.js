@@ -123,68 +123,82 @@
   window.addEventListener("resize", measureNavbar);
 
   // ---- labs below the first load when they come near the screen, or when the page is idle
-  // (app/components/lazy_lab.py): "clicking" a placeholder asks the server for its lab.
+  // (app/components/lazy_lab.py): "clicking" a placeholder asks the server for its lab. A
+  // placeholder still there 5 s after asking (a lost request) is asked again.
+  var ASK_AGAIN_MS = 5000;
   function loadLab(placeholder) {
-    if (placeholder.__asked || !window.dash_clientside || !window.dash_clientside.set_props) return;
-    placeholder.__asked = true;
-    if (nearObserver) nearObserver.unobserve(placeholder);
+    if (!window.dash_clientside || !window.dash_clientside.set_props) return;
+    if (placeholder.__askedAt && Date.now() - placeholder.__askedAt < ASK_AGAIN_MS) return;
+    placeholder.__askedAt = Date.now();
+    placeholder.__asks = (placeholder.__asks || 0) + 1;
     var name = placeholder.getAttribute("data-lazy-lab");
-    window.dash_clientside.set_props({ name: name, type: "lazy-lab" }, { n_clicks: 1 });
+    window.dash_clientside.set_props({ name: name, type: "lazy-lab" }, { n_clicks: placeholder.__asks });
   }
   var nearObserver =
     "IntersectionObserver" in window
       ? new IntersectionObserver(
           function (entries) {
             entries.forEach(function (e) {
-              if (e.isIntersecting) loadLab(e.target);
+              if (!e.isIntersecting) return;
+              nearObserver.unobserve(e.target);
+              loadLab(e.target);
             });
           },
           { rootMargin: "600px 0px" }
         )
       : null;
-  // Idle: nothing on the page is waiting for the server for 400 ms in a row.
+  // Idle: nothing on the page has waited for the server for 400 ms in a row.
   var quietSince = null;
-  var idleTimer = null;
-  function loadWhenIdle() {
-    idleTimer = null;
-    var waiting = document.querySelectorAll("[data-lazy-lab]");
-    var pending = Array.prototype.filter.call(waiting, function (p) { return !p.__asked; });
-    if (!pending.length) return;
+  var lazyTimer = null;
+  function tickLazyLabs() {
+    lazyTimer = null;
+    var placeholders = document.querySelectorAll("[data-lazy-lab]");
+    if (!placeholders.length) return;
     if (document.querySelector('[data-dash-is-loading="true"]')) quietSince = null;
     else if (quietSince === null) quietSince = Date.now();
-    if (quietSince !== null && Date.now() - quietSince >= 400) pending.forEach(loadLab);
-    else idleTimer = window.setTimeout(loadWhenIdle, 100);
+    if (quietSince !== null && Date.now() - quietSince >= 400) {
+      Array.prototype.forEach.call(placeholders, loadLab);
+    }
+    lazyTimer = window.setTimeout(tickLazyLabs, 200);
   }
   function watchLazyLabs() {
-    var found = false;
-    document.querySelectorAll("[data-lazy-lab]").forEach(function (p) {
-      found = true;
+    var found = document.querySelectorAll("[data-lazy-lab]");
+    Array.prototype.forEach.call(found, function (p) {
       if (p.__watched) return;
       p.__watched = true;
       if (nearObserver) nearObserver.observe(p);
       else loadLab(p);
     });
-    if (found && idleTimer === null) {
+    if (found.length && lazyTimer === null) {
       quietSince = null;
-      idleTimer = window.setTimeout(loadWhenIdle, 100);
+      lazyTimer = window.setTimeout(tickLazyLabs, 200);
     }
   }
 
+  // After each change of the page: look for new lazy labs and Cancel buttons at once (cheap),
+  // and re-measure once the page has stopped changing for 150 ms (reading positions forces
+  // the browser to lay the page out, too costly on every frame while Dash renders).
   var queued = false;
+  var settleTimer = null;
   function scan() {
     queued = false;
-    measureNavbar();
     watchLazyLabs();
     document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
+  }
+  function settled() {
+    measureNavbar();
     markCurrentSection();
     showBackToTop();
   }
   window.addEventListener("DOMContentLoaded", function () {
     new MutationObserver(function () {
+      window.clearTimeout(settleTimer);
+      settleTimer = window.setTimeout(settled, 150);
       if (queued) return;
       queued = true;
       window.requestAnimationFrame(scan);
     }).observe(document.body, { childList: true, subtree: true });
     scan();
+    settled();
   });
 })();

@@ -36,8 +36,10 @@ def placed_labs() -> frozenset[str]:
     )
 
 
+@cache
 def lab_layout(name: str):
-    """The layout of lab `name`; a missing lab is skipped (tests insist every lab exists)."""
+    """The layout of lab `name`, built once (a lab's layout is the same for everyone); a
+    missing lab is skipped (tests insist every lab exists)."""
     if not lab_exists(name):
         log.warning("content places lab %r but app/labs/%s does not exist", name, name)
         return None

@@ -13,6 +13,7 @@ import dash
 from flask import Response, request
 
 from app.config import settings
+from app.content import get_content
 
 HEALTH_PATH = "/healthz"
 
@@ -30,9 +31,14 @@ def page_paths() -> set[str]:
     }
 
 
+def relative_path(path: str, prefix: str = "/") -> str:
+    """`path` without the app's prefix and slashes at the ends ("" is the dashboard)."""
+    return (path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")).strip("/")
+
+
 def page_title(path: str, default: str, prefix: str = "/") -> str:
     """The title of the page at `path` (the not-found page's for an unknown path)."""
-    relative = (path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")).strip("/")
+    relative = relative_path(path, prefix)
     not_found = default
     for page in dash.page_registry.values():
         if page["module"].endswith("not_found_404"):
@@ -42,22 +48,33 @@ def page_title(path: str, default: str, prefix: str = "/") -> str:
     return not_found
 
 
+def draws_charts_first(path: str, prefix: str = "/") -> bool:
+    """Whether the page at `path` draws a chart in its first view: the dashboard and every
+    content page do; the glossary and the not-found page do not."""
+    relative = relative_path(path, prefix)
+    return relative == "" or relative in {p.path.strip("/") for p in get_content().pages}
+
+
 def is_known_page(path: str, prefix: str = "/") -> bool:
-    relative = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")
-    return relative.strip("/") in page_paths()
+    return relative_path(path, prefix) in page_paths()
 
 
 def healthz() -> Response:
-    """200 while this process serves: content loaded and the cache folder writable."""
+    """200 while this process serves: content loaded and the cache folder writable.
+    `warmed` says whether this process has computed the labs' defaults yet (it serves
+    either way; benchmarks wait for it)."""
     from pathlib import Path
 
     from app.content import get_content
+    from app.services.warmup import WARMED
 
     checks = {"content": bool(get_content().stages)}
     cache = Path(settings.cache_dir)
     checks["cache_dir"] = cache.is_dir() and _writable(cache)
     ok = all(checks.values())
-    body = json.dumps({"status": "ok" if ok else "failing", "checks": checks})
+    body = json.dumps(
+        {"status": "ok" if ok else "failing", "checks": checks, "warmed": WARMED.is_set()}
+    )
     return Response(body, status=200 if ok else 503, mimetype="application/json")
 
 

@@ -12,6 +12,8 @@ import threading
 
 log = logging.getLogger(__name__)
 
+WARMED = threading.Event()  # set once this process's warm-up has run (see /healthz)
+
 
 def _warm(first: tuple[tuple[str, object], ...] = ()) -> None:
     from app.core.data.pipeline import PipelineConfig, run_on_default_corpus
@@ -32,6 +34,7 @@ def _warm(first: tuple[tuple[str, object], ...] = ()) -> None:
             work()
         except Exception:  # a failed warm-up only means the first learner computes it
             log.exception("warm-up of the %s failed", name)
+    WARMED.set()
 
 
 def start_warmup(*first: tuple[str, object]) -> threading.Thread:

@@ -3,6 +3,7 @@ request can load only a lab some page places."""
 
 from __future__ import annotations
 
+import json
 from contextvars import copy_context
 
 import pytest
@@ -37,7 +38,8 @@ def _ids(component, kind: str | None = None) -> list:
 
 def _load(name, clicks=1):
     def call():
-        prop = '{"name":"%s","type":"lazy-lab"}.n_clicks' % name
+        prop = json.dumps({"name": name, "type": "lazy-lab"}, separators=(",", ":"))
+        prop += ".n_clicks"
         context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": clicks}]))
         return lazy_lab.load_lab(clicks)
 
