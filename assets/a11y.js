@@ -1,7 +1,7 @@
 /* Accessibility repairs for markup that Dash and dash-bootstrap-components do not let a
    layout set: the page language, names for progress bars and sliders, keyboard access to
    scrolling boxes, and the column names that let a table stack into cards on a phone.
-   Runs after every change of the page (a debounced MutationObserver), idempotently. */
+   Runs on every change of the page (a debounced MutationObserver), idempotently. */
 (function () {
   "use strict";
 
@@ -90,12 +90,14 @@
     stackableTables();
   }
 
-  // Once the page has stopped changing for 150 ms, not on every frame while Dash renders:
-  // the repairs read layout (scroll sizes), which forces the browser to lay the page out.
-  var timer = null;
+  var queued = false;
   function schedule() {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(repair, 150);
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(function () {
+      queued = false;
+      repair();
+    });
   }
 
   document.documentElement.lang = document.documentElement.lang || "en";

@@ -51,12 +51,41 @@
     if (!a) return;
     // Choosing a section in the phone menu closes the menu.
     if (a.closest("#toc-menu")) document.getElementById("toc-menu").removeAttribute("open");
+    var href = a.getAttribute("href") || "";
+    if (href.charAt(0) === "#" && href.length > 1) pinTo(decodeURIComponent(href.slice(1)));
     if (a.id === "back-to-top") {
+      pinned = null;
       event.preventDefault();
       window.scrollTo({ top: 0, behavior: "smooth" });
       var main = document.getElementById("main");
       if (main) main.focus({ preventScroll: true });
     }
+  });
+
+  // ---- a jump to a section stays there while the labs above it arrive -----------------
+  // Labs load after the page (lazy_lab.py) and are taller than their placeholders: after a
+  // jump, ask for every lab above the target now and return to the target each time the
+  // page settles, for a few seconds or until the reader scrolls by themselves.
+  var pinned = null;
+  function pinTo(id) {
+    var target = document.getElementById(id);
+    if (!target) return;
+    pinned = { id: id, until: Date.now() + 5000 };
+    document.querySelectorAll("[data-lazy-lab]").forEach(function (p) {
+      if (p.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) loadLab(p);
+    });
+  }
+  function keepPinned() {
+    if (!pinned) return;
+    var el = document.getElementById(pinned.id);
+    if (!el || Date.now() > pinned.until) {
+      pinned = null;
+      return;
+    }
+    el.scrollIntoView({ block: "start", behavior: "instant" });
+  }
+  ["wheel", "touchmove", "keydown"].forEach(function (name) {
+    window.addEventListener(name, function () { pinned = null; }, { passive: true });
   });
 
   // ---- /page#anchor: scroll once Dash has drawn the anchor ------------------------------
@@ -69,6 +98,7 @@
       if (el) {
         el.scrollIntoView({ block: "start" });
         el.classList.add("target-flash");
+        pinTo(id);
         return;
       }
       if (++tries < 60) window.setTimeout(attempt, 100);
@@ -175,30 +205,22 @@
     }
   }
 
-  // After each change of the page: look for new lazy labs and Cancel buttons at once (cheap),
-  // and re-measure once the page has stopped changing for 150 ms (reading positions forces
-  // the browser to lay the page out, too costly on every frame while Dash renders).
   var queued = false;
-  var settleTimer = null;
   function scan() {
     queued = false;
+    keepPinned();
+    measureNavbar();
     watchLazyLabs();
     document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
-  }
-  function settled() {
-    measureNavbar();
     markCurrentSection();
     showBackToTop();
   }
   window.addEventListener("DOMContentLoaded", function () {
     new MutationObserver(function () {
-      window.clearTimeout(settleTimer);
-      settleTimer = window.setTimeout(settled, 150);
       if (queued) return;
       queued = true;
       window.requestAnimationFrame(scan);
     }).observe(document.body, { childList: true, subtree: true });
     scan();
-    settled();
   });
 })();

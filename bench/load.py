@@ -352,10 +352,15 @@ def start_server(port: int) -> subprocess.Popen:
             raise RuntimeError("gunicorn exited before serving")
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return proc
+                break
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError("gunicorn did not answer within 120 s")
+    else:
+        raise RuntimeError("gunicorn did not answer within 120 s")
+    from pageload import wait_until_warm  # a deployment warms once, before its class
+
+    wait_until_warm(base)
+    return proc
 
 
 def stop_server(proc: subprocess.Popen) -> None:
