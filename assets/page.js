@@ -51,41 +51,12 @@
     if (!a) return;
     // Choosing a section in the phone menu closes the menu.
     if (a.closest("#toc-menu")) document.getElementById("toc-menu").removeAttribute("open");
-    var href = a.getAttribute("href") || "";
-    if (href.charAt(0) === "#" && href.length > 1) pinTo(decodeURIComponent(href.slice(1)));
     if (a.id === "back-to-top") {
-      pinned = null;
       event.preventDefault();
       window.scrollTo({ top: 0, behavior: "smooth" });
       var main = document.getElementById("main");
       if (main) main.focus({ preventScroll: true });
     }
-  });
-
-  // ---- a jump to a section stays there while the labs above it arrive -----------------
-  // Labs load after the page (lazy_lab.py) and are taller than their placeholders: after a
-  // jump, ask for every lab above the target now and return to the target each time the
-  // page settles, for a few seconds or until the reader scrolls by themselves.
-  var pinned = null;
-  function pinTo(id) {
-    var target = document.getElementById(id);
-    if (!target) return;
-    pinned = { id: id, until: Date.now() + 5000 };
-    document.querySelectorAll("[data-lazy-lab]").forEach(function (p) {
-      if (p.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) loadLab(p);
-    });
-  }
-  function keepPinned() {
-    if (!pinned) return;
-    var el = document.getElementById(pinned.id);
-    if (!el || Date.now() > pinned.until) {
-      pinned = null;
-      return;
-    }
-    el.scrollIntoView({ block: "start", behavior: "instant" });
-  }
-  ["wheel", "touchmove", "keydown"].forEach(function (name) {
-    window.addEventListener(name, function () { pinned = null; }, { passive: true });
   });
 
   // ---- /page#anchor: scroll once Dash has drawn the anchor ------------------------------
@@ -98,7 +69,6 @@
       if (el) {
         el.scrollIntoView({ block: "start" });
         el.classList.add("target-flash");
-        pinTo(id);
         return;
       }
       if (++tries < 60) window.setTimeout(attempt, 100);
@@ -152,65 +122,10 @@
   }
   window.addEventListener("resize", measureNavbar);
 
-  // ---- labs below the first load when they come near the screen, or when the page is idle
-  // (app/components/lazy_lab.py): "clicking" a placeholder asks the server for its lab. A
-  // placeholder still there 5 s after asking (a lost request) is asked again.
-  var ASK_AGAIN_MS = 5000;
-  function loadLab(placeholder) {
-    if (!window.dash_clientside || !window.dash_clientside.set_props) return;
-    if (placeholder.__askedAt && Date.now() - placeholder.__askedAt < ASK_AGAIN_MS) return;
-    placeholder.__askedAt = Date.now();
-    placeholder.__asks = (placeholder.__asks || 0) + 1;
-    var name = placeholder.getAttribute("data-lazy-lab");
-    window.dash_clientside.set_props({ name: name, type: "lazy-lab" }, { n_clicks: placeholder.__asks });
-  }
-  var nearObserver =
-    "IntersectionObserver" in window
-      ? new IntersectionObserver(
-          function (entries) {
-            entries.forEach(function (e) {
-              if (!e.isIntersecting) return;
-              nearObserver.unobserve(e.target);
-              loadLab(e.target);
-            });
-          },
-          { rootMargin: "600px 0px" }
-        )
-      : null;
-  // Idle: nothing on the page has waited for the server for 400 ms in a row.
-  var quietSince = null;
-  var lazyTimer = null;
-  function tickLazyLabs() {
-    lazyTimer = null;
-    var placeholders = document.querySelectorAll("[data-lazy-lab]");
-    if (!placeholders.length) return;
-    if (document.querySelector('[data-dash-is-loading="true"]')) quietSince = null;
-    else if (quietSince === null) quietSince = Date.now();
-    if (quietSince !== null && Date.now() - quietSince >= 400) {
-      Array.prototype.forEach.call(placeholders, loadLab);
-    }
-    lazyTimer = window.setTimeout(tickLazyLabs, 200);
-  }
-  function watchLazyLabs() {
-    var found = document.querySelectorAll("[data-lazy-lab]");
-    Array.prototype.forEach.call(found, function (p) {
-      if (p.__watched) return;
-      p.__watched = true;
-      if (nearObserver) nearObserver.observe(p);
-      else loadLab(p);
-    });
-    if (found.length && lazyTimer === null) {
-      quietSince = null;
-      lazyTimer = window.setTimeout(tickLazyLabs, 200);
-    }
-  }
-
   var queued = false;
   function scan() {
     queued = false;
-    keepPinned();
     measureNavbar();
-    watchLazyLabs();
     document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
     markCurrentSection();
     showBackToTop();

@@ -116,39 +116,6 @@ def component_props(tree) -> dict[str, dict]:
     return found
 
 
-def lazy_lab_bodies(deps: list[dict], content) -> list[dict]:
-    """The requests a browser sends after a page's first view: one per lab placeholder
-    (app/components/lazy_lab.py) in the page's content, asking for that lab."""
-    dep = next((d for d in deps if '"type":"lab-slot"' in d["output"]), None)
-    names: list[str] = []
-    stack = [content]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            node_id = node.get("id")
-            if isinstance(node_id, dict) and node_id.get("type") == "lazy-lab":
-                names.append(node_id["name"])
-            stack.extend(v for v in node.values() if isinstance(v, list | dict))
-    if dep is None:
-        return []
-    bodies = []
-    for name in names:
-        trigger = {"name": name, "type": "lazy-lab"}
-        key = json.dumps(trigger, separators=(",", ":"), sort_keys=True)
-        bodies.append(
-            {
-                "output": dep["output"],
-                "outputs": {"id": {"name": name, "type": "lab-slot"}, "property": "children"},
-                "inputs": [{"id": trigger, "property": "n_clicks", "value": 1}],
-                "state": [],
-                "changedPropIds": [f"{key}.n_clicks"],
-            }
-        )
-    return bodies
-
-
 def calculators(deps: list[dict], props: dict[str, dict]) -> list[tuple[dict, tuple[str, str]]]:
     """The page's server callbacks a learner drives by changing a number: (callback, the
     numeric input it changes)."""
@@ -243,10 +210,6 @@ if HttpUser is not None:
             r = self.client.post(UPDATE, json=page_body(self.deps, route), name="page content")
             content = r.json()["response"] if r.status_code == 200 else {}
             self.props = component_props(shell) | component_props(content)
-            for body in lazy_lab_bodies(self.deps, content):
-                r = self.client.post(UPDATE, json=body, name="lab below the first")
-                if r.status_code == 200:
-                    self.props |= component_props(r.json()["response"])
 
         @task(2)
         def browse(self):
@@ -276,11 +239,7 @@ if HttpUser is not None:
             end_id = end_id_of(html)
             deps = self.client.get("/_dash-dependencies", name="dash dependencies").json()
             r = self.client.post(UPDATE, json=page_body(deps, "/training"), name="page content")
-            content = r.json()["response"]
-            props = component_props(content) | {"progress": {}, "selected-model": {}}
-            for body in lazy_lab_bodies(deps, content):  # the training lab is one of them
-                r = self.client.post(UPDATE, json=body, name="lab below the first")
-                props |= component_props(r.json()["response"]) if r.status_code == 200 else {}
+            props = component_props(r.json()["response"]) | {"progress": {}, "selected-model": {}}
             dep = start_dep(deps)
             state = training_state(props, dep)
             learner = state[("live_training-learner", "data")]
@@ -449,9 +408,6 @@ def burst(base: str, starts: int) -> None:
         shell = json.loads(r.read())
     _status, page, _t = _post(base + UPDATE, page_body(deps, "/training"))
     props = component_props(shell) | component_props(page["response"])
-    for body in lazy_lab_bodies(deps, page["response"]):  # compute_planner, live_training
-        _status, lab, _t = _post(base + UPDATE, body)
-        props |= component_props(lab["response"]) if lab else {}
     train = start_dep(deps)
 
     def start_body():  # each start from another learner (browser)

@@ -5,6 +5,8 @@ in interleaved rounds (bare, route 1, bare, route 2, ...) so that a busy machine
 alike. Prints, per route, the median time until the content and its first chart are drawn
 and Dash has no callback in flight, and the bytes and requests of the load, each as a
 multiple of the bare page's. Ratios, not absolute times: they read the same on any machine.
+Loads start once both of the app's workers have finished their warm-up (/healthz says so),
+as a deployed app has long before its class arrives.
 
     python bench/pageload.py [--rounds 5] [--routes /training /deployment]
 
@@ -21,26 +23,24 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Runs in the page. The first view is ready once the page's main content is in, a chart is
-# drawn (or the page has none) and Dash is updating nothing but the labs below the first,
-# which load by themselves after it (app/components/lazy_lab.py); the whole page once those
-# are in and answered too. Returns, for each: ms since navigation, bytes, requests.
+# Runs in the page: resolves once a chart is drawn (or the page has none), the page's main
+# content is in, and Dash is not updating (no component waits for a callback). Returns the
+# time since navigation started, the bytes on the wire and the request count.
 _WAIT_JS = """
 const done = arguments[arguments.length - 1];
-function ready(whole) {
+function ready() {
     const graphs = document.querySelectorAll('.dash-graph');
     const drawn = document.querySelector('.js-plotly-plot .main-svg');
     const content = document.querySelector('h1, h2');
-    const loading = whole ? '[data-dash-is-loading="true"]'
-        : '[data-dash-is-loading="true"]:not(.lab-slot, .lab-slot *)';
-    const busy = document.title.startsWith('Updating') || document.querySelector(loading)
-        || (whole && document.querySelector('[data-lazy-lab]'));
+    const busy = document.title.startsWith('Updating')
+        || document.querySelector('[data-dash-is-loading="true"]');
     return content && !busy && (graphs.length === 0 || drawn);
 }
 function measure() {
@@ -50,13 +50,17 @@ function measure() {
     res.forEach(r => { bytes += r.transferSize || 0; });
     return [performance.now(), bytes, res.length + 1];
 }
-let first = null;
 (function poll() {
-    if (first === null && ready(false)) first = measure();
-    if (first !== null && ready(true)) { done([first, measure()]); }
-    else { setTimeout(poll, 10); }
+    if (ready()) { done(measure()); } else { setTimeout(poll, 10); }
 })();
 """
+
+# What a page that never became ready shows (printed instead of a bare script timeout).
+_STATE_JS = """return {title: document.title, heading: !!document.querySelector('h1, h2'),
+    graphs: document.querySelectorAll('.dash-graph').length,
+    drawn: !!document.querySelector('.js-plotly-plot .main-svg'),
+    loading: Array.from(document.querySelectorAll('[data-dash-is-loading="true"]'))
+        .map(e => e.id || e.className).slice(0, 5)};"""
 
 Load = tuple[float, int, int]  # ms, bytes, requests
 
@@ -95,11 +99,14 @@ def serve(target: str, port: int, chdir: Path) -> subprocess.Popen:
         str(chdir),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The log goes to a file: an unread pipe fills up and then stops the server mid-run.
+    log = tempfile.TemporaryFile("w+b", prefix="pageload-", suffix=".log")  # noqa: SIM115
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 90
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{target} exited: {proc.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"{target} exited: {log.read().decode()[-2000:]}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
             return proc
@@ -147,12 +154,18 @@ def browser():
     return driver
 
 
-def load(driver, url: str) -> tuple[Load, Load]:
-    """One load of `url`: (its first view, the whole page), each (ms, bytes, requests)."""
+def load(driver, url: str) -> Load:
+    """One load of `url`: (ms until ready, bytes, requests)."""
+    from selenium.common.exceptions import TimeoutException
+
     driver.get("about:blank")
     driver.get(url)
-    first, whole = driver.execute_async_script(_WAIT_JS)
-    return tuple(first), tuple(whole)
+    try:
+        ms, size, requests = driver.execute_async_script(_WAIT_JS)
+    except TimeoutException:
+        state = driver.execute_script(_STATE_JS)
+        raise RuntimeError(f"{url} never became ready: {state}") from None
+    return float(ms), int(size), int(requests)
 
 
 def routes() -> list[str]:
@@ -187,29 +200,20 @@ def main() -> None:
         for path in paths:
             load(driver, f"http://127.0.0.1:{app_port}{path}")
         bare: list[Load] = []
-        pages: dict[str, list[tuple[Load, Load]]] = {p: [] for p in paths}
+        pages: dict[str, list[Load]] = {p: [] for p in paths}
         for _ in range(args.rounds):
             for path in paths:  # interleaved: a bare load before every page load
-                bare.append(load(driver, bare_url)[1])
+                bare.append(load(driver, bare_url))
                 pages[path].append(load(driver, f"http://127.0.0.1:{app_port}{path}"))
         base = [statistics.median(b[i] for b in bare) for i in range(3)]
         print(
             f"Bare Dash page with one chart: {base[0]:.0f} ms, {base[1] / 1000:.0f} kB, "
             f"{base[2]:.0f} requests (medians of {len(bare)} loads; gunicorn 2×4, cache off)"
         )
-        print(f"{'':<24}{'first view':>26}{'whole page, every lab':>30}")
-        columns = ("time ×", "bytes ×", "requests")
-        print(f"{'route':<24}" + "".join(f"{c:>10}" for c in columns) * 2)
+        print(f"{'route':<28}{'time ×':>8}{'bytes ×':>9}{'requests':>10}")
         for path, runs in pages.items():
-            cells = []
-            for view in (0, 1):
-                ms, size, requests = (statistics.median(r[view][i] for r in runs) for i in range(3))
-                cells += [
-                    f"{ms / base[0]:>10.2f}",
-                    f"{size / base[1]:>10.2f}",
-                    f"{requests:>10.0f}",
-                ]
-            print(f"{path:<24}" + "".join(cells))
+            ms, size, requests = (statistics.median(r[i] for r in runs) for i in range(3))
+            print(f"{path:<28}{ms / base[0]:>8.2f}{size / base[1]:>9.2f}{requests:>10.0f}")
         print("aims: time ≤ 1.3×, bytes ≤ 1.2× (issue 10)")
     finally:
         if driver is not None:

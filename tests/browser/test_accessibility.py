@@ -37,7 +37,6 @@ def open_settled(br, url: str) -> None:
     """Open a page and wait until Dash has rendered it and every callback has answered."""
     br.driver.get(url)
     br.wait_for_element("#main h1", timeout=20)
-    br.wait_for_no_elements("[data-lazy-lab]", timeout=60)  # every lab, not only the first
     br.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=30)
 
 

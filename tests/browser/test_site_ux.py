@@ -8,7 +8,7 @@ import json
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import attribute_of, click, console_errors, text_of, type_into
+from tests.browser.helpers import attribute_of, click, text_of, type_into
 from tests.helpers import wait_until
 
 
@@ -218,25 +218,3 @@ def test_sliders_are_named_by_their_labels(br, app_url):
         handle = f'#{slider} [role="slider"]'
         br.wait_for_element(handle, timeout=20)
         wait_until(lambda h=handle, n=name: attribute_of(br, h, "aria-label") == n, 10)
-
-
-LAB_STATE = """return {
-    placeholders: document.querySelectorAll('[data-lazy-lab]').length,
-    labs: document.querySelectorAll('.lab-slot .lab-card').length,
-    slots: document.querySelectorAll('.lab-slot').length};"""
-
-
-def test_labs_below_the_first_arrive_by_themselves_and_when_scrolled_to(br, app_url):
-    """/evaluation opens with its first lab; the five below it load once the page is
-    idle, without the learner scrolling, and work like any lab."""
-    br.driver.get(app_url + "/evaluation")
-    br.wait_for_element("#tiny_eval-lab", timeout=30)
-    assert br.driver.execute_script(LAB_STATE)["slots"] == 5
-    state = wait_until(
-        lambda: (s := br.driver.execute_script(LAB_STATE))["placeholders"] == 0 and s, 60
-    )
-    assert state["labs"] == 5
-    before = text_of(br, "#pass_at_k-value")
-    type_into(br, "#pass_at_k-n", "50")
-    wait_until(lambda: text_of(br, "#pass_at_k-value") != before, 20)
-    assert console_errors(br) == []
