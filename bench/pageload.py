@@ -60,7 +60,10 @@ _STATE_JS = """return {title: document.title, heading: !!document.querySelector(
     graphs: document.querySelectorAll('.dash-graph').length,
     drawn: !!document.querySelector('.js-plotly-plot .main-svg'),
     loading: Array.from(document.querySelectorAll('[data-dash-is-loading="true"]'))
-        .map(e => e.id || e.className).slice(0, 5)};"""
+        .map(e => e.id || e.className).slice(0, 5),
+    unanswered: performance.getEntriesByType('resource').filter(r => !r.responseStatus)
+        .map(r => r.name).slice(0, 5),
+    ready_state: document.readyState};"""
 
 Load = tuple[float, int, int]  # ms, bytes, requests
 
@@ -154,18 +157,21 @@ def browser():
     return driver
 
 
-def load(driver, url: str) -> Load:
-    """One load of `url`: (ms until ready, bytes, requests)."""
+def load(driver, url: str, attempts: int = 2) -> Load:
+    """One load of `url`: (ms until ready, bytes, requests). A load that never gets ready
+    is reported and tried once more (seen rarely, even on the bare page)."""
     from selenium.common.exceptions import TimeoutException
 
-    driver.get("about:blank")
-    driver.get(url)
-    try:
-        ms, size, requests = driver.execute_async_script(_WAIT_JS)
-    except TimeoutException:
-        state = driver.execute_script(_STATE_JS)
-        raise RuntimeError(f"{url} never became ready: {state}") from None
-    return float(ms), int(size), int(requests)
+    for attempt in range(1, attempts + 1):
+        driver.get("about:blank")
+        driver.get(url)
+        try:
+            ms, size, requests = driver.execute_async_script(_WAIT_JS)
+            return float(ms), int(size), int(requests)
+        except TimeoutException:
+            state = driver.execute_script(_STATE_JS)
+            print(f"  (load {attempt} of {url} never became ready: {state})", file=sys.stderr)
+    raise RuntimeError(f"{url} never became ready in {attempts} loads")
 
 
 def routes() -> list[str]:
