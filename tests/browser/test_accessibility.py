@@ -61,6 +61,12 @@ def axe_violations(br, source: str) -> list[dict]:
     return [v for v in result if v["impact"] in BLOCKING]
 
 
+# No colour is mid-transition (a spinner's endless animation does not count): axe reads
+# the colours a learner sees once the theme switch has finished.
+SETTLED = """return document.getAnimations().every(a => a.playState !== 'running'
+    || a.effect.getTiming().iterations === Infinity);"""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ROUTES)
 def test_no_serious_or_critical_accessibility_violation(br, app_url, axe_source, path):
@@ -71,6 +77,7 @@ def test_no_serious_or_critical_accessibility_violation(br, app_url, axe_source,
         if theme == "dark":
             br.driver.find_element("css selector", "#theme-toggle").click()
         wait_until(lambda t=theme: br.driver.execute_script(THEME) == t)
+        wait_until(lambda: br.driver.execute_script(SETTLED))  # colours fade for 0.15 s
         found = axe_violations(br, axe_source)
         assert not found, f"{theme} theme:\n" + "\n".join(
             f"{v['impact']} {v['id']}: {v['help']} at {v['targets']}" for v in found
