@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable
@@ -44,6 +46,29 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> No
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"the app did not answer at {url} within {timeout_s} s")
+
+
+@contextlib.contextmanager
+def serving(module_args: list[str], port: int, env=None, log=subprocess.DEVNULL):
+    """Run `python -m MODULE_ARGS...` from the repository root, wait until it answers on
+    `port`, yield its base URL, and stop it afterwards."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", *module_args],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/", proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def procfile_command(process: str) -> str:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, wait_until_up
+from tests.helpers import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = (
@@ -82,23 +80,10 @@ def app_url(app_cache_dir):
         "JOB_UNPOLLED_S": "8",  # a closed page's job stops within seconds
     }
     log = open(Path(tempfile.gettempdir()) / f"ogelo-test-app-{port}.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url + "/", proc)
-        yield url
+        with serving(["app", "--port", str(port)], port, env=env, log=log) as url:
+            yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         log.close()
 
 

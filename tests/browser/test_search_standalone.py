@@ -3,35 +3,18 @@ following a result jumps to the heading once its page has rendered."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.helpers import click, console_errors, text_of
-from tests.helpers import free_port, wait_until, wait_until_up
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import free_port, serving, wait_until
 
 
 @pytest.fixture(scope="module")
 def search_app_url():
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.browser.search_only_app", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/", proc)
+    with serving(["tests.browser.search_only_app", str(port)], port) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_search_lists_sections_and_a_result_jumps_to_its_heading(dash_duo, search_app_url):
