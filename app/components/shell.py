@@ -326,11 +326,11 @@ clientside_callback(
 clientside_callback(
     """function(n, expanded) {
         const open = expanded !== "true";
-        const group = document.getElementById("sidebar-topics");
-        if (group) { group.classList.toggle("open", open); }
-        return open ? "true" : "false";
+        return [open ? "true" : "false", open ? "sidebar-topics open" : "sidebar-topics"];
     }""",
+    # The class goes through Dash, not the DOM, so a re-render cannot fold the group again.
     Output("sidebar-topics-toggle", "aria-expanded"),
+    Output("sidebar-topics", "className"),
     Input("sidebar-topics-toggle", "n_clicks"),
     State("sidebar-topics-toggle", "aria-expanded"),
     prevent_initial_call=True,

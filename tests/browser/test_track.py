@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from app.content import get_content
-from tests.browser.helpers import click, console_errors, text_of
+from tests.browser.helpers import attribute_of, click, console_errors, text_of
 from tests.helpers import wait_until
 
 TOPICS = get_content().topics
@@ -52,6 +52,8 @@ def test_on_a_phone_the_topics_fold_behind_their_heading(br, app_url):
     click(br, "#sidebar-toggle")
     br.wait_for_element("#sidebar-link-overview", timeout=10)
     wait_until(lambda: br.find_element("#sidebar-link-overview").is_displayed())
+    # Let the menu finish opening: a click mid-animation can land where the heading was.
+    wait_until(lambda: "show" in (attribute_of(br, "#sidebar-collapse", "class") or "").split())
     assert not br.find_element("#sidebar-topics").is_displayed()
     click(br, "#sidebar-topics-toggle")
     wait_until(lambda: br.find_element("#sidebar-topics").is_displayed())
