@@ -105,6 +105,7 @@ def follow_planner(lab: str, inputs: list, plan_snippets) -> Any:
         Output(f"{lab}-error", "children"),
         *inputs,
         State("selected-model", "data"),
+        prevent_initial_call=True,  # the layout shows the defaults' code
     )
     def update(*values):
         try:

@@ -173,7 +173,7 @@ function() {
         if (hasMine) {
             const label = "Your model: " + String(selected.name || "custom");
             modelOptions = [{label: label, value: cfg.sel}].concat(base);
-        } else {
+        } else if (base.length !== (options || []).length) {  // "Your model" is gone
             modelOptions = base;
             if (values[modelIndex] === cfg.sel) out[modelIndex] = cfg.fields[modelIndex].dflt;
         }

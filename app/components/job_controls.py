@@ -210,6 +210,22 @@ def job_lab(lab: JobLab) -> dict[str, Callable]:
     def running_flags(running: bool) -> list:
         return [running] * len(disable) + [not running, not running]  # ..., cancel, poll
 
+    # The poll runs only for a job: one just started, or (after a reload) one this tab
+    # started before, once the page knows who the learner is. No job, no request.
+    clientside_callback(
+        """function(job, learner, n) {
+            const nu = window.dash_clientside.no_update;
+            const has = job && typeof job === "object" && job.id;
+            return (learner && has) ? [false, (n || 0) + 1] : [nu, nu];
+        }""",
+        Output(f"{p}-poll", "disabled", allow_duplicate=True),
+        Output(f"{p}-poll", "n_intervals"),
+        Input(f"{p}-job", "data"),
+        Input(f"{p}-learner", "data"),
+        State(f"{p}-poll", "n_intervals"),
+        prevent_initial_call=True,
+    )
+
     @callback(
         Output(f"{p}-progress", "value"),
         Output(f"{p}-progress", "label"),
@@ -221,11 +237,11 @@ def job_lab(lab: JobLab) -> dict[str, Callable]:
         Output(f"{p}-cancel", "disabled"),
         Output(f"{p}-poll", "disabled"),
         Input(f"{p}-poll", "n_intervals"),
-        Input(f"{p}-job", "data"),
-        Input(f"{p}-learner", "data"),
+        State(f"{p}-job", "data"),
+        State(f"{p}-learner", "data"),
         State(f"{p}-progress", "label"),
         *lab.cancel_states,
-        prevent_initial_call="initial_duplicate",
+        prevent_initial_call=True,  # a reload re-attaches through the gate above
     )
     def poll(_n, job, learner, label, *restore):
         """The job's progress while it runs, then its result (also after a reload)."""

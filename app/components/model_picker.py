@@ -34,8 +34,10 @@ def model_select(id: str, default: str = "llama-2-7b", label: str = "Model") -> 
 _FOLLOW_JS = """
 function(selected, options) {
     const base = (options || []).filter(o => o.value !== "SEL");
+    const nu = window.dash_clientside.no_update;
     if (!selected || typeof selected !== "object" || !selected.config) {
-        return [base, window.dash_clientside.no_update];
+        // Unchanged options are not sent again: that would re-run every lab that reads them.
+        return [base.length === (options || []).length ? nu : base, nu];
     }
     const mine = {label: "Your model: " + String(selected.name || "custom"), value: "SEL"};
     return [[mine, ...base], "SEL"];

@@ -12,8 +12,9 @@ import binascii
 import json
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
+from app.components.relay import UPLOADED_PROGRESS
 from app.content import get_content
 from app.state import progress
 
@@ -113,16 +114,29 @@ def export_progress(n_clicks, raw):
     return dcc.send_string(export_text(raw), FILENAME, type="application/json")
 
 
+# The chosen file goes to the shell first, so that drawing the home page asks the server
+# nothing (see app.components.relay).
+clientside_callback(
+    """function(contents, filename) {
+        if (!contents) { return window.dash_clientside.no_update; }
+        return {contents: contents, filename: filename};
+    }""",
+    Output(UPLOADED_PROGRESS, "data"),
+    Input("progress-upload", "contents"),
+    State("progress-upload", "filename"),
+)
+
+
 @callback(
     Output("progress", "data", allow_duplicate=True),
     Output("progress-import-message", "children"),
-    Input("progress-upload", "contents"),
-    State("progress-upload", "filename"),
+    Input(UPLOADED_PROGRESS, "data"),
     prevent_initial_call=True,
 )
-def import_progress(contents, filename):
-    if contents is None:  # the page (re)drew the upload box: nothing was chosen
+def import_progress(upload):
+    if not isinstance(upload, dict) or upload.get("contents") is None:
         return no_update, no_update
+    contents, filename = upload.get("contents"), upload.get("filename")
     doc, message = parse_import(contents, filename)
     if doc is None:
         return no_update, dbc.Alert(message, color="danger", className="py-2 mb-0 small")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, MATCH, Input, Output, State, callback, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, html, no_update
 
+from app.components.relay import QUIZ_PRESSED
 from app.content import QuizQuestion, get_content
 from app.core.text import heading_anchor
 from app.state import progress
@@ -167,17 +168,30 @@ def score_text(correct: int, results: list) -> html.Strong:
     return html.Strong(f"You got {correct} of {len(results)} right.")
 
 
+# Which quiz was just checked, relayed to the shell as {"slug": ...} (see app.components.relay).
+clientside_callback(
+    """function(clicks) {
+        const t = (window.dash_clientside.callback_context.triggered || [])[0];
+        if (!t || !t.value) { return window.dash_clientside.no_update; }
+        const id = JSON.parse(t.prop_id.slice(0, t.prop_id.lastIndexOf(".")));
+        return {slug: id.slug, n: t.value};
+    }""",
+    Output(QUIZ_PRESSED, "data"),
+    Input({"type": "quiz-check", "slug": ALL}, "n_clicks"),
+)
+
+
 @callback(
     Output("progress", "data", allow_duplicate=True),
-    Input({"type": "quiz-check", "slug": ALL}, "n_clicks"),
+    Input(QUIZ_PRESSED, "data"),
     State({"type": "quiz-answer", "slug": ALL, "q": ALL}, "value"),
     State("progress", "data"),
     prevent_initial_call=True,
 )
-def save_quiz_score(clicks, answers, raw):
-    if not dash.ctx.triggered_id or not any(clicks):
+def save_quiz_score(pressed, answers, raw):
+    slug = pressed.get("slug") if isinstance(pressed, dict) else None
+    if not isinstance(slug, str) or slug not in {p.slug for p in get_content().pages}:
         return no_update
-    slug = dash.ctx.triggered_id["slug"]
     correct, results = grade(slug, answers)
     if any(ok is None for ok, _ in results):
         return no_update  # only a complete attempt counts

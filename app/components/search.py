@@ -8,7 +8,7 @@ and are plain text: what a learner types is never rendered as markup.
 
 from __future__ import annotations
 
-from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from app.config import settings
 from app.core.retrieval.index import get_index
@@ -71,7 +71,11 @@ def results(query: str | None):
     return items
 
 
-@callback(Output(f"{PREFIX}-results", "children"), Input(f"{PREFIX}-input", "value"))
+@callback(
+    Output(f"{PREFIX}-results", "children"),
+    Input(f"{PREFIX}-input", "value"),
+    prevent_initial_call=True,  # an empty box has no results: nothing to ask on load
+)
 def update_results(query):
     return results(query)
 
@@ -80,7 +84,7 @@ def update_results(query):
 # page has rendered it: the page's content arrives after the URL changes, so wait for it.
 clientside_callback(
     """
-    function(pathname, hash) {
+    function(pathname, hash, value) {
         if (hash && hash.length > 1) {
             const id = decodeURIComponent(hash.slice(1));
             let tries = 0;
@@ -91,11 +95,12 @@ clientside_callback(
                 else if (tries > 50) { clearInterval(timer); }
             }, 100);
         }
-        return "";
+        return value ? "" : window.dash_clientside.no_update;  // empty stays unsent
     }
     """,
     Output(f"{PREFIX}-input", "value"),
     Input(f"{PREFIX}-location", "pathname"),
     Input(f"{PREFIX}-location", "hash"),
+    State(f"{PREFIX}-input", "value"),
     prevent_initial_call=True,
 )

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from app.components.progress_widgets import STATUS_ICON, STATUS_LABEL, overall_bar, progress_text
+from app.components.relay import relay_stores
 from app.components.search import search_box
 from app.config import TITLE
 from app.content import get_content
@@ -211,6 +212,7 @@ def layout() -> html.Div:
             dcc.Store(id="progress", storage_type="local"),
             dcc.Store(id="selected-model", storage_type="session"),
             dcc.Store(id="trained-runs", storage_type="local"),  # stage-05 runs, for 06-08
+            *relay_stores(),
             html.A("Skip to the content", href="#main", className="skip-link", id="skip-link"),
             navbar(),
             html.Div(

@@ -10,6 +10,7 @@ from functools import cache
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, clientside_callback, dcc, html
 
+from app.components.first_view import draw_first_views
 from app.components.glossary_links import link_terms
 from app.components.markdown import md
 from app.components.quiz import quiz_card
@@ -300,7 +301,8 @@ def stage_layout(slug: str) -> html.Div:
         ],
         className="stage-article",
     )
-    return html.Div([article, contents(stage)], className="stage-page has-toc")
+    # The labs' first views are drawn here, once, rather than by callbacks on every visit.
+    return draw_first_views(html.Div([article, contents(stage)], className="stage-page has-toc"))
 
 
 def build_every_page() -> None:

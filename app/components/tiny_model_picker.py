@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.components.inputs import select_field
 from app.components.job_controls import follow_learner_id
@@ -66,9 +66,15 @@ def follow_select(id: str, kinds: tuple[str, ...] = ALL_KINDS):
         Output(id, "value"),
         Input(f"{id}-learner", "data"),
         State(id, "value"),
+        State(id, "options"),
     )
-    def fill_models(learner, current):
+    def fill_models(learner, current, shown=None):
         options = model_options(learner, kinds)
-        return options, current if current in [o["value"] for o in options] else PRETRAINED
+        value = current if current in [o["value"] for o in options] else PRETRAINED
+        # What is already shown is not sent again: that would re-run the lab for nothing.
+        return (
+            no_update if options == shown else options,
+            no_update if value == current else value,
+        )
 
     return fill_models

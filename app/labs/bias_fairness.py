@@ -6,8 +6,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field, select_field
 from app.components.lab_card import lab_card, stat
 from app.core.bias.fairness import BASE_RATES, generated_scores, report, tradeoff_curve
@@ -68,7 +69,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-table", "children"),
     Output(f"{LAB}-chart", "figure"),

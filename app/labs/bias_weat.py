@@ -4,8 +4,9 @@ pronoun–occupation pairs, before and after counterfactual data augmentation.""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, select_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.bias.weat import FEMALE, MALE, X_OCCUPATIONS, Y_OCCUPATIONS, occupation_bias
@@ -72,7 +73,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-error", "children"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error
 from app.components.lab_card import lab_card, stat
 from app.core.text_overlap import OverlapScores, overlap_scores
@@ -134,7 +135,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-error", "children"),
     Input(f"{LAB}-candidate", "value"),

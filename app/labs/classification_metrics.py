@@ -4,8 +4,9 @@ one hides."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.eval_metrics import ClassificationScores, classification_scores, what_each_hides
@@ -85,7 +86,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-results", "children"),
     Output(f"{LAB}-error", "children"),
     *[Input(f"{LAB}-{key}", "value") for key, *_ in CELLS],

@@ -66,6 +66,7 @@ def layout():
     Output(f"{LAB}-out", "children"),
     Output(f"{LAB}-error", "children"),
     *[Input(f"{PLANNER}-{f}", "value") for f in FIELDS],
+    prevent_initial_call=True,  # the layout shows the defaults' code
 )
 def update(*values):
     try:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import threading
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error
 from app.components.lab_card import lab_card, stat
 from app.core.text_overlap import (
@@ -115,7 +116,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-result", "children"),
     Output(f"{LAB}-error", "children"),
     Input(f"{LAB}-check", "n_clicks"),

@@ -4,8 +4,9 @@ repeated, starting from LLaMA's published mixture."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.dataeng.mixture_epochs import REPEAT_WARNING_EPOCHS, epochs, source_tokens
@@ -75,7 +76,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-error", "children"),

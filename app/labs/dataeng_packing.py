@@ -7,8 +7,9 @@ from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, select_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.dataeng.packing import (
@@ -85,7 +86,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-hist", "figure"),
     Output(f"{LAB}-mask", "figure"),

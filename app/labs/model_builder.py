@@ -22,6 +22,7 @@ from app.components.inputs import (
 )
 from app.components.lab_card import formula_note, lab_card, stat
 from app.components.model_picker import preset_options
+from app.components.relay import relay
 from app.core.architecture import ModelConfig, count_params, forward_flops_per_token
 from app.core.presets import get_preset, list_presets
 from app.core.units import human_count, scientific
@@ -171,6 +172,7 @@ def layout():
             controls(cfg),
             dcc.Store(id=f"{LAB}-pasted"),
             dcc.Store(id=f"{LAB}-restore"),
+            dcc.Store(id=f"{LAB}-saved"),  # relayed to the shell's selected-model
             html.Div(id=f"{LAB}-error", className="mt-2"),
             html.Div(stats, id=f"{LAB}-stats", className="stat-row my-3"),
             dcc.Graph(id=f"{LAB}-chart", figure=fig, config=GRAPH_CONFIG),
@@ -238,6 +240,11 @@ def picker_options(pasted: Any) -> list[dict[str, str]]:
     return [*options, {"label": "Custom model (changed by hand)", "value": CUSTOM}]
 
 
+# The model goes to the other stages' planners through the shell's session store; a relay,
+# so that drawing this page asks the server nothing (see app.components.relay).
+relay(f"{LAB}-saved", "data", "selected-model")
+
+
 @callback(
     *[Output(f"{LAB}-{n}", "value") for n in FIELDS],
     Output(f"{LAB}-preset", "options"),
@@ -247,7 +254,7 @@ def picker_options(pasted: Any) -> list[dict[str, str]]:
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-error", "children"),
-    Output("selected-model", "data"),
+    Output(f"{LAB}-saved", "data"),
     *[Output(f"{LAB}-{n}", "invalid") for n in NUMBER_NAMES],
     Input(f"{LAB}-preset", "value"),
     Input(f"{LAB}-paste-apply", "n_clicks"),

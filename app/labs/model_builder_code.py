@@ -40,6 +40,7 @@ def layout():
     Output(f"{LAB}-out", "children"),
     Output(f"{LAB}-error", "children"),
     Input("selected-model", "data"),
+    prevent_initial_call=True,  # the layout shows the builder's first model
 )
 def update(selected: Any):
     """The builder writes every valid model to the session store; follow it."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.eval_metrics import naive_pass_at_k, pass_at_k
@@ -108,7 +109,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-graph", "figure"),
     Output(f"{LAB}-error", "children"),

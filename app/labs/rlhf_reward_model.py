@@ -6,8 +6,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field, select_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.rlhf.preferences import FEATURE_NAMES, FEATURES, load_preferences, words_of
@@ -210,7 +211,7 @@ def _weights(model) -> dict:
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-calibration", "figure"),
     Output(f"{LAB}-scatter", "figure"),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field, select_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.core.gpus import get_gpu, list_gpus
@@ -103,7 +104,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-table", "children"),
     Output(f"{LAB}-chart", "figure"),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import html as html_lib
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field, select_field
 from app.components.lab_card import formula_note, lab_card, stat
 from app.components.model_picker import follow_stage_04, model_select, resolve_model
@@ -167,7 +168,7 @@ def layout():
     )
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-stats", "children"),
     Output(f"{LAB}-graph", "figure"),
     Output(f"{LAB}-error", "children"),

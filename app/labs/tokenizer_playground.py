@@ -22,6 +22,7 @@ from app.validation import InputError, parse_choice, parse_number
 
 LAB = "tokenizer_playground"
 MAX_CHARS = 5_000
+BREAK = "\u200b"
 MAX_ID_CHIPS = 400  # the id list stops here; the coloured text always shows every token
 N_MERGES = 20
 N_COLOURS = 5  # soft background colours, cycled so that neighbouring tokens differ
@@ -152,7 +153,7 @@ def layout():
                             dcc.Graph(
                                 id=f"{LAB}-chart",
                                 config={**GRAPH_CONFIG, "displayModeBar": False},
-                                figure=message_figure("Training tokenizers for the chart…"),
+                                figure=compression(DEFAULT_KIND, DEFAULT_VOCAB_SIZE),
                             ),
                             delay_show=300,
                         ),
@@ -237,7 +238,9 @@ def token_view(text: str, tokens: list[tz.Token], unk_id: int | None) -> list:
             classes += " tok-virtual"
         surface = text[start:end] if end > start else group[0].text
         if children:
-            children.append(html.Wbr())  # lines may break between tokens, never inside one
+            # Lines may break between tokens, never inside one. A zero-width space, not a
+            # <wbr>: plain text costs the page nothing, each component costs it time.
+            children.append(BREAK)
         children.append(html.Span(visible(surface), className=classes, title=title))
         pos = max(pos, end)
     if pos < len(text):
@@ -249,10 +252,11 @@ def id_chips(text: str, tokens: list[tz.Token], unk_id: int | None) -> list:
     """Each token's own spelling and its id, in order (the first MAX_ID_CHIPS); hovering
     shows the characters of the text it stands for."""
     chips = [
-        html.Span(
-            [html.Span(t.text, className="tok-str"), html.Span(str(t.id), className="tok-id")],
+        html.Span(  # one component per chip: the id is drawn by CSS from data-id
+            t.text,
             className="tok-chip" + (" tok-unk" if t.id == unk_id else ""),
-            title=f"from the text: {text[t.span[0] : t.span[1]]!r}",
+            title=f"from the text: {text[t.span[0] : t.span[1]]!r}, id {t.id}",
+            **{"data-id": str(t.id)},
         )
         for t in tokens[:MAX_ID_CHIPS]
     ]
@@ -366,6 +370,7 @@ def tokenize(text, kind, vocab_size):
     Output(f"{LAB}-chart", "figure"),
     Input(f"{LAB}-kind", "value"),
     Input(f"{LAB}-vocab", "value"),
+    prevent_initial_call=True,  # the layout draws the default tokenizer's chart
 )
 def compression(kind, vocab_size):
     """The chart: its curves are trained once per process (~3 s), then only the star moves."""
@@ -398,19 +403,16 @@ PIECES_NOTE = {
 
 def piece_list(kind: str, learned: list[tuple[str, str]]) -> html.Ol:
     """The tokenizer's own pieces: BPE's merges as 'a + b → ab', the others' pieces with
-    how likely they are (Unigram). Plain text: no piece is ever read as markup."""
+    how likely they are (Unigram). One plain-text line each (never read as markup, and
+    cheap for the page: no element inside a line)."""
     items = []
     for piece, how in learned:
-        shown = tz.byte_level_text(piece) if kind == "bpe" else piece
         if kind == "bpe":
             left, right = how.split(" + ", 1)
-            parts = [html.Code(left), " + ", html.Code(right), " → ", html.Code(piece)]
+            line = f"{left} + {right} → {piece}   “{tz.byte_level_text(piece)}”"
         else:
-            parts = [html.Code(piece)]
-        parts.append(html.Span(f" “{shown}”" if kind == "bpe" else "", className="text-muted"))
-        if how and kind != "bpe":
-            parts.append(html.Span(f" {how}", className="text-muted"))
-        items.append(html.Li(parts))
+            line = f"{piece}   {how}" if how else piece
+        items.append(html.Li(line))
     return html.Ol(items, className="small mb-1")
 
 

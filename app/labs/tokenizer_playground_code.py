@@ -46,6 +46,7 @@ def layout():
     Output(f"{LAB}-error", "children"),
     Input(f"{PLANNER}-kind", "value"),
     Input(f"{PLANNER}-vocab", "value"),
+    prevent_initial_call=True,  # the layout shows the defaults' code
 )
 def update(kind, vocab_size):
     try:

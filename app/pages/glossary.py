@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, dcc, html
 
+from app.components.first_view import draw_first_views, first_view_callback
 from app.config import TITLE
 from app.content import get_content
 from app.core.text import heading_anchor
@@ -47,7 +50,13 @@ def entry_view(entry) -> html.Div:
 
 
 def layout(**_):
-    return html.Div(
+    return _page()
+
+
+@cache
+def _page() -> html.Div:
+    """Built once, with the full list drawn in (no callback on load)."""
+    page = html.Div(
         [
             html.H1([html.I(className="bi bi-book me-2 text-primary"), "Glossary"]),
             html.P(
@@ -71,9 +80,10 @@ def layout(**_):
         ],
         className="glossary-page",
     )
+    return draw_first_views(page, only=[filter_glossary])
 
 
-@callback(
+@first_view_callback(
     Output("glossary-list", "children"),
     Output("glossary-count", "children"),
     Input("glossary-search", "value"),

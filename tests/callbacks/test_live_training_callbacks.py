@@ -245,11 +245,6 @@ def test_a_finished_run_joins_the_kept_runs_and_nothing_else_changes_them():
     assert live_training.keep_run(None, [old]) is no_update
 
 
-def test_clear_empties_the_runs():
-    assert live_training.clear_runs(1) == []
-    assert live_training.clear_runs(None) is no_update
-
-
 def test_cancel_says_where_the_run_stopped_and_that_nothing_is_kept(store, monkeypatch):
     from app.services import jobs
     from app.services.jobs import board

@@ -57,7 +57,7 @@ def test_a_bad_or_oversized_file_is_refused_and_changes_nothing(data, says):
     doc, message = progress_io.parse_import(as_upload(data), "mine.json")
     assert doc is None and says in message
 
-    out, alert = progress_io.import_progress(as_upload(data), "mine.json")
+    out, alert = progress_io.import_progress({"contents": as_upload(data), "filename": "mine.json"})
     assert out is progress_io.no_update  # the stored progress is left as it was
     assert says in alert.children
 
@@ -68,11 +68,12 @@ def test_a_file_that_is_not_base64_is_refused():
     assert progress_io.parse_import(None, None)[0] is None
 
 
-def test_drawing_the_upload_box_is_not_an_import():
-    """Dash calls the import callback with no file when the dashboard is drawn; a learner
-    who chose nothing must not be told their file could not be read."""
+def test_an_empty_or_tampered_relay_is_not_an_import():
+    """Only a chosen file reaches the import (the browser relays it); anything else in the
+    relay store is ignored, and nobody is told their file could not be read."""
     from dash import no_update
 
     from app.components.progress_io import import_progress
 
-    assert import_progress(None, None) == (no_update, no_update)
+    for relayed in (None, {}, {"contents": None}, "junk", [1]):
+        assert import_progress(relayed) == (no_update, no_update)

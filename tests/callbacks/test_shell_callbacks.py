@@ -143,11 +143,15 @@ def test_the_quiz_score_waits_for_every_answer():
 def test_an_incomplete_quiz_attempt_is_not_recorded():
     stage = next(s for s in get_content().stages if s.quiz)
     answers = [None] * len(stage.quiz)
-    out = run_triggered(
-        quiz.save_quiz_score,
-        {"type": "quiz-check", "slug": stage.slug},
-        [1],
-        answers,
-        progress.empty(SLUGS),
-    )
+    out = quiz.save_quiz_score({"slug": stage.slug, "n": 1}, answers, progress.empty(SLUGS))
     assert out is quiz.no_update
+
+
+def test_a_complete_quiz_attempt_is_recorded_and_a_forged_press_is_ignored():
+    stage = next(s for s in get_content().stages if s.quiz)
+    doc = quiz.save_quiz_score(
+        {"slug": stage.slug, "n": 1}, right_answers(stage), progress.empty(SLUGS)
+    )
+    assert doc["stages"][stage.slug]["quiz_best"] == 1.0
+    for forged in (None, {}, {"slug": "nope"}, {"slug": ["x"]}, "overview"):
+        assert quiz.save_quiz_score(forged, right_answers(stage), None) is quiz.no_update

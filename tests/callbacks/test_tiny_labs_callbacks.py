@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from dash import no_update
 
 from app.core.sampling import sampling_distribution
 from app.core.tinylm import load_pretrained
@@ -115,7 +116,9 @@ def test_the_dropdown_keeps_a_valid_choice_and_drops_a_vanished_one():
     options, value = tiny_eval.fill_models("tampered!", "0123456789ab")
     assert [o["value"] for o in options] == [PRETRAINED] and value == PRETRAINED
     options, value = tiny_generate.fill_models(None, PRETRAINED)
-    assert value == PRETRAINED
+    assert value is no_update  # the shipped model stays chosen: nothing to send
+    # What the page already shows is not sent again (it would re-run the lab on load).
+    assert tiny_generate.fill_models(None, PRETRAINED, options) == (no_update, no_update)
 
 
 def test_samples_load_by_name():

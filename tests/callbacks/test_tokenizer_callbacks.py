@@ -89,8 +89,9 @@ def test_html_typed_in_stays_text():
     view, chips, *_ = lab.tokenize("<b>x</b> <script>alert(1)</script>", "bpe", 1_000)
     assert span_texts(view) == "<b>x</b>·<script>alert(1)</script>"
     assert all(
-        type(c) is html.Wbr or (type(c) is html.Span and isinstance(c.children, str)) for c in view
+        c == lab.BREAK or (type(c) is html.Span and isinstance(c.children, str)) for c in view
     )
+    assert all(isinstance(c.children, str) for c in chips)
 
 
 def test_a_larger_vocabulary_gives_fewer_tokens():
@@ -157,7 +158,9 @@ def test_twenty_merges_are_listed_in_the_order_bpe_learned_them():
     listed = lab.merges("bpe", "1500")[1].children
     expected = tz.first_merges(tz.train_tokenizer("bpe", 1_500), lab.N_MERGES)
     assert len(listed) == lab.N_MERGES
-    assert [(li.children[0].children, li.children[2].children) for li in listed] == expected
+    shown = [li.children.split(" → ")[0].split(" + ") for li in listed]
+    assert [(left, right) for left, right in shown] == expected
+    assert all(isinstance(li.children, str) for li in listed)  # text, never markup
 
 
 def test_the_smallest_vocabulary_has_only_four_merges_to_show():

@@ -142,7 +142,7 @@ def layout():
                     md=4,
                 ),
             ),
-            html.Div(id=f"{LAB}-dropped"),
+            html.Div(dropped_view(dropped_summary(default), "all"), id=f"{LAB}-dropped"),
             dcc.Store(id=f"{LAB}-dropped-data", data=dropped_summary(default)),
             dcc.Store(id=f"{LAB}-funnel-data", data=funnel_data(default)),
             html.H4("Near-duplicate clusters", className="h6 mt-4"),
@@ -170,6 +170,7 @@ def layout():
 
 
 def your_text_section():
+    verdict, rules, redacted, _ = check_text(None, SAMPLE_TEXT)
     return html.Div(
         [
             html.H4("Try your own text", className="h6"),
@@ -181,9 +182,9 @@ def your_text_section():
             dbc.Textarea(id=f"{LAB}-text", value=SAMPLE_TEXT, rows=6, className="small"),
             dbc.Button("Check this text", id=f"{LAB}-check", color="secondary", className="mt-2"),
             html.Div(id=f"{LAB}-text_error", className="mt-2"),
-            html.Div(id=f"{LAB}-verdict", className="mt-2"),
-            html.Div(id=f"{LAB}-rules"),
-            html.Div(id=f"{LAB}-redacted"),
+            html.Div(verdict, id=f"{LAB}-verdict", className="mt-2"),
+            html.Div(rules, id=f"{LAB}-rules"),
+            html.Div(redacted, id=f"{LAB}-redacted"),
         ]
     )
 
@@ -301,6 +302,7 @@ start, poll, cancel = callbacks["start"], callbacks["poll"], callbacks["cancel"]
     Output(f"{LAB}-dropped", "children"),
     Input(f"{LAB}-dropped_step", "value"),
     Input(f"{LAB}-dropped-data", "data"),
+    prevent_initial_call=True,  # the layout lists the default run's dropped pages
 )
 def show_dropped(dropped_step, summary):
     """The dropped pages of one step (or of every step) from the last run's summary."""
@@ -326,6 +328,7 @@ def show_dropped(dropped_step, summary):
     Output(f"{LAB}-text_error", "children"),
     Input(f"{LAB}-check", "n_clicks"),
     State(f"{LAB}-text", "value"),
+    prevent_initial_call=True,  # the layout shows the verdict on the sample text
 )
 def check_text(_n, text):
     if not isinstance(text, str) or not text.strip():

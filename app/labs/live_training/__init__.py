@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from app.components.inputs import field_error
 from app.components.job_controls import JobLab, job_controls, job_lab
 from app.components.lab_card import formula_note, lab_card
+from app.components.relay import FINISHED_RUN, relay
 from app.components.tiny_model_picker import TRAINED_RUNS
 from app.core.compute import training_flops
 from app.core.units import scientific
@@ -149,9 +150,12 @@ callbacks = job_lab(
 start, poll, cancel = callbacks["start"], callbacks["poll"], callbacks["cancel"]
 
 
+relay(f"{LAB}-finished", "data", FINISHED_RUN)
+
+
 @callback(
     Output(TRAINED_RUNS, "data", allow_duplicate=True),
-    Input(f"{LAB}-finished", "data"),
+    Input(FINISHED_RUN, "data"),
     State(TRAINED_RUNS, "data"),
     prevent_initial_call=True,
 )
@@ -175,10 +179,10 @@ def show_runs(runs, _mounted=None):
     return runs_figure(sanitize_runs(runs), unigram_loss=baselines()[1])
 
 
-@callback(
+# In the browser: this button's page is not where the store lives (see app.components.relay).
+clientside_callback(
+    "function(n) { return n ? [] : window.dash_clientside.no_update; }",
     Output(TRAINED_RUNS, "data", allow_duplicate=True),
     Input(f"{LAB}-clear", "n_clicks"),
     prevent_initial_call=True,
 )
-def clear_runs(n_clicks):
-    return [] if n_clicks else no_update

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error
 from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_models, tiny_model_select
@@ -136,7 +137,7 @@ def load_sample(*clicks):
     return sample_text(name) if name in SAMPLE_LABELS and any(clicks) else no_update
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-about", "children"),
     Output(f"{LAB}-error", "children"),
     Output(f"{LAB}-stats", "children"),

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Input, Output, State, callback, dcc, html
 
+from app.components.first_view import first_view_callback
 from app.components.inputs import field_error, number_field
 from app.components.lab_card import formula_note, lab_card
 from app.components.tiny_model_picker import follow_models, tiny_model_select
@@ -188,7 +189,7 @@ def _split(values) -> tuple[tuple, str | None]:
     return tuple(values), None
 
 
-@callback(
+@first_view_callback(
     Output(f"{LAB}-chart", "figure"),
     Output(f"{LAB}-chart-note", "children"),
     Output(f"{LAB}-memory", "children"),
