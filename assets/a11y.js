@@ -90,14 +90,22 @@
     stackableTables();
   }
 
-  var queued = false;
+  // Repairs wait until the page has been still for a moment (at most a second): run on
+  // every frame while Dash draws a page, their measuring forces the browser to lay out the
+  // half-drawn page again and again. `window.__a11yPending` lets tests wait for them.
+  var timer = null;
+  var firstQueued = 0;
   function schedule() {
-    if (queued) return;
-    queued = true;
-    window.requestAnimationFrame(function () {
-      queued = false;
+    var now = Date.now();
+    if (timer === null) firstQueued = now;
+    else window.clearTimeout(timer);
+    window.__a11yPending = true;
+    var wait = Math.max(0, Math.min(120, 1000 - (now - firstQueued)));
+    timer = window.setTimeout(function () {
+      timer = null;
       repair();
-    });
+      window.__a11yPending = false;
+    }, wait);
   }
 
   document.documentElement.lang = document.documentElement.lang || "en";

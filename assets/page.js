@@ -122,20 +122,25 @@
   }
   window.addEventListener("resize", measureNavbar);
 
-  var queued = false;
+  // After changes to the page, once it has been still for a moment (at most a second):
+  // measuring on every frame while Dash draws would lay the half-drawn page out each time.
+  var timer = null;
+  var firstQueued = 0;
   function scan() {
-    queued = false;
+    timer = null;
     measureNavbar();
     document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
     markCurrentSection();
     showBackToTop();
   }
+  function schedule() {
+    var now = Date.now();
+    if (timer === null) firstQueued = now;
+    else window.clearTimeout(timer);
+    timer = window.setTimeout(scan, Math.max(0, Math.min(120, 1000 - (now - firstQueued))));
+  }
   window.addEventListener("DOMContentLoaded", function () {
-    new MutationObserver(function () {
-      if (queued) return;
-      queued = true;
-      window.requestAnimationFrame(scan);
-    }).observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
     scan();
   });
 })();

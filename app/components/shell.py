@@ -242,25 +242,6 @@ def _slug_of(pathname: str | None) -> str | None:
     return slug if slug in get_content().page_slugs else None
 
 
-@callback(
-    Output("progress", "data"),
-    Input("url", "pathname"),
-    Input("progress", "modified_timestamp"),
-    State("progress", "data"),
-)
-def sync_progress(pathname, _ts, raw):
-    """Repair whatever the browser holds and record a visit to a stage or topic page.
-
-    Writes only when something changed, so it settles after one round.
-    """
-    slugs = get_content().slugs
-    doc = progress.sanitize(raw, slugs)
-    slug = _slug_of(pathname)
-    if slug:
-        doc = progress.mark_visited(doc, slug)
-    return no_update if doc == raw else doc
-
-
 def _sidebar_outputs() -> list:
     pages = get_content().page_slugs
     outputs = [Output(f"sidebar-status-{s}", "className") for s in pages]
@@ -277,11 +258,9 @@ def _sidebar_outputs() -> list:
     return outputs
 
 
-@callback(_sidebar_outputs(), Input("progress", "data"))
-def render_sidebar(raw):
-    """Status icons of every page and a progress bar per track, from the store."""
+def sidebar_view(doc: dict) -> list:
+    """Status icons of every page and a progress bar per track, from a sanitized document."""
     content = get_content()
-    doc = progress.sanitize(raw, content.slugs)
     statuses = [progress.status(doc, s) for s in content.page_slugs]
     out = [STATUS_ICON[st] for st in statuses] + [STATUS_LABEL[st] for st in statuses]
     for slugs, noun in ((content.slugs, "stages"), (content.topic_slugs, "topics")):
@@ -289,6 +268,28 @@ def render_sidebar(raw):
             done = progress.completed_count(doc, slugs)
             out += [round(100 * done / len(slugs)), progress_text(done, len(slugs), noun)]
     return out
+
+
+@callback(
+    Output("progress", "data"),
+    *_sidebar_outputs(),
+    Input("url", "pathname"),
+    Input("progress", "data"),
+)
+def sync_progress(pathname, raw):
+    """Repair whatever the browser holds, record a visit to a stage or topic page, and show
+    every status in the sidebar: one request per page load.
+
+    The progress store is both input and output: whatever writes it (a quiz, the complete
+    button, an import, a reset, the store loading from the browser) brings the sidebar up
+    to date, and this callback's own write does not call it again (Dash allows that circle
+    within one callback). Writes the store only when something changed.
+    """
+    doc = progress.sanitize(raw, get_content().slugs)
+    slug = _slug_of(pathname)
+    if slug:
+        doc = progress.mark_visited(doc, slug)
+    return [no_update if doc == raw else doc, *sidebar_view(doc)]
 
 
 @callback(

@@ -353,7 +353,7 @@ RENDER_COMPLETE_JS = """function(raw, ids) {
     }"""
 
 # Flip the page's entry in the progress document (under "stages" or "topics", wherever the
-# shell's sanitize() filed it). The shell's sync_progress still repairs whatever is stored.
+# shell's sanitize() filed it). The shell's sync_progress repairs whatever is stored.
 clientside_callback(
     TOGGLE_COMPLETE_JS,
     Output("progress", "data", allow_duplicate=True),

@@ -48,8 +48,7 @@ let quiet = 0;
 # What a first view may ask, and why.
 SHELL = (
     r"_pages_content",  # the page itself (Dash pages)
-    r"^progress\.data$",  # the visit is recorded in the learner's progress
-    r"sidebar-status",  # ...and the sidebar shows it
+    r"^\.\.progress\.data\.\.\.sidebar-status",  # the visit, recorded; the sidebar shows it
     r"home-progress",  # the dashboard's progress, from this browser's storage
 )
 ALLOWED = (

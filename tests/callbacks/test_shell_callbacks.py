@@ -30,7 +30,8 @@ def run_triggered(func, triggered_id, *args):
 
 @pytest.mark.parametrize("raw", [None, "garbage", [1, 2], {"version": 9, "stages": 5}])
 def test_sync_repairs_garbage_and_records_the_visit(raw):
-    doc = shell.sync_progress("/training", None, raw)
+    doc, *sidebar = shell.sync_progress("/training", raw)
+    assert sidebar == shell.sidebar_view(doc)  # the sidebar shows the repaired document
     assert doc["version"] == progress.VERSION
     assert doc["stages"]["training"]["visited"] is True
     assert doc["last_page"] == "training"
@@ -38,14 +39,15 @@ def test_sync_repairs_garbage_and_records_the_visit(raw):
 
 def test_sync_writes_nothing_when_the_document_is_already_right():
     doc = progress.mark_visited(progress.empty(SLUGS), "training")
-    assert shell.sync_progress("/training", 123, doc) is shell.no_update
-    assert shell.sync_progress("/glossary", 123, doc) is shell.no_update
+    assert shell.sync_progress("/training", doc)[0] is shell.no_update
+    assert shell.sync_progress("/glossary", doc)[0] is shell.no_update
 
 
 def test_sidebar_shows_each_status_and_the_overall_count():
     doc = progress.set_completed(progress.empty(SLUGS), "overview", True)
     doc = progress.mark_visited(doc, "training")
-    out = shell.render_sidebar(doc)
+    stored, *out = shell.sync_progress("/glossary", doc)
+    assert stored is shell.no_update
     icons = dict(zip(SLUGS, out[: len(SLUGS)], strict=True))
     assert "status-completed" in icons["overview"]
     assert "status-in-progress" in icons["training"]
