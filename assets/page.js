@@ -5,21 +5,31 @@
   "use strict";
 
   // ---- "On this page" follows the reader ------------------------------------------------
+  // On a wide screen the menu is a list beside the text: open, its heading a label.
+  var wide = window.matchMedia("(min-width: 1200px)");
+  function placeContents() {
+    var menu = document.getElementById("toc-menu");
+    if (!menu || menu.__wide === wide.matches) return;
+    menu.__wide = wide.matches;
+    menu.open = wide.matches;
+  }
+  wide.addEventListener("change", placeContents);
+
+  function targetOf(a) {
+    return decodeURIComponent(a.getAttribute("href").slice(1));
+  }
+
   function markCurrentSection() {
-    var links = document.querySelectorAll("#page-toc a[data-toc]");
+    var links = document.querySelectorAll('#page-toc a[href^="#"]');
     if (!links.length) return;
     var line = 120; // px below the top of the window: just under the sticky navbar
     var current = null;
-    var seen = {};
     links.forEach(function (a) {
-      var id = a.getAttribute("data-toc");
-      if (seen[id]) return;
-      seen[id] = true;
-      var target = document.getElementById(id);
-      if (target && target.getBoundingClientRect().top <= line) current = id;
+      var target = document.getElementById(targetOf(a));
+      if (target && target.getBoundingClientRect().top <= line) current = targetOf(a);
     });
     links.forEach(function (a) {
-      var on = a.getAttribute("data-toc") === current;
+      var on = targetOf(a) === current;
       a.classList.toggle("active", on);
       if (on) a.setAttribute("aria-current", "location");
       else a.removeAttribute("aria-current");
@@ -50,7 +60,9 @@
     var a = event.target.closest && event.target.closest("a");
     if (!a) return;
     // Choosing a section in the phone menu closes the menu.
-    if (a.closest("#toc-menu")) document.getElementById("toc-menu").removeAttribute("open");
+    if (a.closest("#toc-menu") && !wide.matches) {
+      document.getElementById("toc-menu").removeAttribute("open");
+    }
     if (a.id === "back-to-top") {
       event.preventDefault();
       window.scrollTo({ top: 0, behavior: "smooth" });
@@ -129,6 +141,7 @@
   function scan() {
     timer = null;
     measureNavbar();
+    placeContents();
     document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
     markCurrentSection();
     showBackToTop();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from functools import cache
 
 from dash import dcc
@@ -32,6 +33,14 @@ def fill_facts(text: str) -> str:
             return "(unavailable)"
 
     return FACT_REF.sub(value, text)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def md_escape(text: str) -> str:
+    """Plain text that Markdown shows exactly as written (every syntax character escaped)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def md(text: str, className: str = "prose", **kwargs) -> dcc.Markdown:

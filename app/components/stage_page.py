@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, clientside_callback, dcc, html
 
 from app.components.first_view import draw_first_views
 from app.components.glossary_links import link_terms
-from app.components.markdown import md
+from app.components.markdown import md, md_escape
 from app.components.quiz import quiz_card
 from app.content import Stage, get_content, lab_exists
 from app.core.text import heading_anchor
@@ -57,24 +57,12 @@ def header(stage: Stage, total: int) -> html.Header:
 
 
 def key_concepts(stage: Stage) -> html.Section:
-    cards = [
-        dbc.Col(
-            html.Div(
-                [
-                    html.Div(c.term, className="concept-term"),
-                    html.Div(c.meaning, className="concept-meaning"),
-                ],
-                className="concept",
-            ),
-            xs=12,
-            md=6,
-            xl=4,
-            className="mb-3",
-        )
-        for c in stage.key_concepts
-    ]
+    """The concepts as cards (a CSS grid over one Markdown list: one component, not 30)."""
+    items = "\n".join(
+        f"- **{md_escape(c.term)}**\n  {md_escape(c.meaning)}" for c in stage.key_concepts
+    )
     return html.Section(
-        [html.H2("Key concepts", className="h5 section-label"), dbc.Row(cards)],
+        [html.H2("Key concepts", className="h5 section-label"), md(items, "key-concepts")],
         className="mb-4",
         **{"aria-label": "Key concepts"},
     )
@@ -95,30 +83,22 @@ def toc_entries(stage: Stage) -> list[tuple[str, str]]:
 
 
 def contents(stage: Stage) -> html.Nav:
-    """'On this page': a list that stays beside the text on a wide screen, and a menu that
-    stays under the navbar on a phone; assets/page.js marks the section being read."""
-    links = [
-        html.Li(html.A(title, href=f"#{target}", className="toc-link", **{"data-toc": target}))
-        for title, target in toc_entries(stage)
-    ]
+    """'On this page': a menu that stays under the navbar on a phone, and (opened by
+    assets/page.js on a wide screen) a list beside the text; page.js also marks the
+    section being read. One Markdown list, drawn once for both."""
+    items = "\n".join(f"- [{md_escape(title)}](#{target})" for title, target in toc_entries(stage))
     return html.Nav(
-        [
-            html.Details(
-                [
-                    html.Summary(
-                        [html.I(className="bi bi-list-ul me-2"), "On this page"],
-                        className="toc-summary",
-                    ),
-                    html.Ul(links, className="toc-list"),
-                ],
-                className="toc-menu",
-                id="toc-menu",
-            ),
-            html.Div(
-                [html.Div("On this page", className="toc-label"), html.Ul(links)],
-                className="toc-aside",
-            ),
-        ],
+        html.Details(
+            [
+                html.Summary(
+                    [html.I(className="bi bi-list-ul me-2"), "On this page"],
+                    className="toc-summary",
+                ),
+                dcc.Markdown(items, className="toc-list"),
+            ],
+            className="toc-menu",
+            id="toc-menu",
+        ),
         className="stage-toc",
         id="page-toc",
         **{"aria-label": "On this page"},
@@ -163,38 +143,18 @@ def worked_example(stage: Stage) -> dbc.Card:
 
 
 def pitfalls(stage: Stage) -> html.Section:
+    """One Markdown list; its warning icon (bi-exclamation-diamond) is drawn by CSS."""
+    items = "\n".join("- " + p.strip().replace("\n", "\n  ") for p in stage.pitfalls)
     return html.Section(
-        [
-            html.H2("Common pitfalls", className="h5 section-label"),
-            html.Ul(
-                [
-                    html.Li(
-                        [
-                            html.I(className="bi bi-exclamation-diamond text-warning me-2"),
-                            md(p, className="d-inline-block pitfall-text"),
-                        ]
-                    )
-                    for p in stage.pitfalls
-                ],
-                className="list-unstyled pitfalls",
-            ),
-        ],
+        [html.H2("Common pitfalls", className="h5 section-label"), md(items, "pitfalls")],
         className="mb-4",
     )
 
 
 def sources(stage: Stage) -> html.Section:
+    items = "\n".join(f"1. [{md_escape(s.title)}](<{s.url}>)" for s in stage.sources)
     return html.Section(
-        [
-            html.H2("Sources", className="h5 section-label"),
-            html.Ol(
-                [
-                    html.Li(html.A(s.title, href=s.url, target="_blank", rel="noopener noreferrer"))
-                    for s in stage.sources
-                ],
-                className="sources small",
-            ),
-        ],
+        [html.H2("Sources", className="h5 section-label"), md(items, "sources small")],
         className="mb-4",
     )
 

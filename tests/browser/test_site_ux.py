@@ -88,9 +88,9 @@ def test_the_phone_menu_button_says_whether_the_menu_is_open(br, app_url):
     wait_until(lambda: attribute_of(br, toggle, "aria-expanded") == "false")
 
 
-TOC_STATE = """const a = document.querySelector('.toc-aside a.active');
-const aside = document.querySelector('.toc-aside').getBoundingClientRect();
-return {active: a ? a.getAttribute('data-toc') : null, asideTop: aside.top,
+TOC_STATE = """const a = document.querySelector('#toc-menu a.active');
+const aside = document.querySelector('#toc-menu').getBoundingClientRect();
+return {active: a ? a.getAttribute('href').slice(1) : null, asideTop: aside.top,
         visible: aside.top >= 0 && aside.top < innerHeight, scrollY: scrollY,
         back: document.getElementById('back-to-top').classList.contains('show')};"""
 
@@ -108,7 +108,8 @@ def test_on_this_page_follows_the_reader_and_back_to_top_returns(br, app_url):
     )
     assert state["visible"] and state["scrollY"] > 1000  # the list stayed in view
     assert state["back"]
-    assert attribute_of(br, f'.toc-aside a[data-toc="{target}"]', "aria-current") == "location"
+    assert attribute_of(br, f'#toc-menu a[href="#{target}"]', "aria-current") == "location"
+    assert attribute_of(br, "#toc-menu", "open") is not None  # a list beside the text
     click(br, "#back-to-top")
     wait_until(lambda: br.driver.execute_script("return window.scrollY") < 5, 10)
 
@@ -118,7 +119,7 @@ def test_on_a_phone_on_this_page_is_a_menu_that_stays_under_the_navbar(br, app_u
     open_settled(br, app_url + "/evaluation")
     click(br, "#toc-menu summary")
     wait_until(lambda: attribute_of(br, "#toc-menu", "open") is not None)
-    click(br, '#toc-menu a[data-toc="section-contamination"]')
+    click(br, '#toc-menu a[href="#section-contamination"]')
     wait_until(lambda: attribute_of(br, "#toc-menu", "open") is None)
     top = "return document.getElementById('section-contamination').getBoundingClientRect().top"
     wait_until(lambda: 0 <= br.driver.execute_script(top) < 300, 10)  # scrolls (smoothly) there
