@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from app.core.architecture import ModelConfig, forward_flops_per_token
 
@@ -68,7 +69,10 @@ def parametric_optimum(compute_flops: float) -> tuple[float, float]:
     return n, c / (6 * n)
 
 
-def isoflop_curve(compute_flops: float, n_points: int = 60, span: float = 30.0):
+@lru_cache(maxsize=512)  # a planner redraws the same budgets' curves on every change
+def isoflop_curve(
+    compute_flops: float, n_points: int = 60, span: float = 30.0
+) -> tuple[tuple[float, float, float], ...]:
     """(params, tokens, loss) along C = 6ND, from N_opt/span to N_opt·span (log-spaced)."""
     c = _positive(compute_flops, "Compute budget")
     n_mid, _ = parametric_optimum(c)
@@ -77,7 +81,7 @@ def isoflop_curve(compute_flops: float, n_points: int = 60, span: float = 30.0):
         n = n_mid * span ** (2 * i / (n_points - 1) - 1)
         d = c / (6 * n)
         out.append((n, d, chinchilla_loss(n, d)))
-    return out
+    return tuple(out)
 
 
 def training_seconds(compute_flops: float, n_gpus: int, peak_tflops: float, mfu: float) -> float:
