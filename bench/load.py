@@ -170,7 +170,11 @@ def start_dep(deps: list[dict]) -> dict:
 
 def poll_dep(deps: list[dict]) -> dict:
     """The training lab's poll callback (the page calls it every 500 ms while a job runs)."""
-    return next(d for d in deps if "live_training-poll.disabled" in d["output"])
+    return next(
+        d
+        for d in deps
+        if "live_training-poll.disabled" in d["output"] and not d.get("clientside_function")
+    )
 
 
 def started_job(payload) -> dict | None:
