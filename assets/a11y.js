@@ -90,22 +90,15 @@
     stackableTables();
   }
 
-  // Repairs wait until the page has been still for a moment (at most a second): run on
-  // every frame while Dash draws a page, their measuring forces the browser to lay out the
-  // half-drawn page again and again. `window.__a11yPending` lets tests wait for them.
-  var timer = null;
-  var firstQueued = 0;
+  // Repairs wait until the page is still (assets/00-when-still.js);
+  // `window.__a11yPending` lets tests wait for them.
+  var repairWhenStill = window.ogeloWhenStill(function () {
+    repair();
+    window.__a11yPending = false;
+  });
   function schedule() {
-    var now = Date.now();
-    if (timer === null) firstQueued = now;
-    else window.clearTimeout(timer);
     window.__a11yPending = true;
-    var wait = Math.max(0, Math.min(120, 1000 - (now - firstQueued)));
-    timer = window.setTimeout(function () {
-      timer = null;
-      repair();
-      window.__a11yPending = false;
-    }, wait);
+    repairWhenStill();
   }
 
   document.documentElement.lang = document.documentElement.lang || "en";

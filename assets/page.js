@@ -134,24 +134,14 @@
   }
   window.addEventListener("resize", measureNavbar);
 
-  // After changes to the page, once it has been still for a moment (at most a second):
-  // measuring on every frame while Dash draws would lay the half-drawn page out each time.
-  var timer = null;
-  var firstQueued = 0;
   function scan() {
-    timer = null;
     measureNavbar();
     placeContents();
     document.querySelectorAll('button[id$="-cancel"]').forEach(watchCancel);
     markCurrentSection();
     showBackToTop();
   }
-  function schedule() {
-    var now = Date.now();
-    if (timer === null) firstQueued = now;
-    else window.clearTimeout(timer);
-    timer = window.setTimeout(scan, Math.max(0, Math.min(120, 1000 - (now - firstQueued))));
-  }
+  var schedule = window.ogeloWhenStill(scan); // after changes, once the page is still
   window.addEventListener("DOMContentLoaded", function () {
     new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
     scan();
