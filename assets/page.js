@@ -10,7 +10,11 @@
   function placeContents() {
     var menu = document.getElementById("toc-menu");
     if (!menu || menu.__wide === wide.matches) return;
+    var firstLook = menu.__wide === undefined;
     menu.__wide = wide.matches;
+    // It is drawn closed: on a phone, leave it as the reader left it (they may have opened
+    // it already); open or close it only when the screen crosses the breakpoint.
+    if (firstLook && !wide.matches) return;
     menu.open = wide.matches;
   }
   wide.addEventListener("change", placeContents);
