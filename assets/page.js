@@ -75,22 +75,45 @@
     }
   });
 
-  // ---- /page#anchor: scroll once Dash has drawn the anchor ------------------------------
-  function scrollToHash() {
-    if (!window.location.hash) return;
-    var id = decodeURIComponent(window.location.hash.slice(1));
+  // ---- /page#anchor: scroll once Dash has drawn the anchor, and keep it in place while
+  // the content above it is still arriving (Markdown and charts draw after the page), for
+  // up to 3 s or until the reader scrolls or clicks.
+  var held = null; // {id, top, until}
+  function release() {
+    held = null;
+  }
+  ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (type) {
+    window.addEventListener(type, release, { passive: true });
+  });
+  function holdAnchor() {
+    if (!held) return;
+    if (Date.now() > held.until) return release();
+    var el = document.getElementById(held.id);
+    if (el && Math.abs(el.getBoundingClientRect().top - held.top) > 2) {
+      el.scrollIntoView({ block: "start" });
+    }
+  }
+  function scrollToAnchor(id) {
     var tries = 0;
     (function attempt() {
       var el = document.getElementById(id);
       if (el) {
         el.scrollIntoView({ block: "start" });
         el.classList.add("target-flash");
+        held = { id: id, top: el.getBoundingClientRect().top, until: Date.now() + 3000 };
         return;
       }
       if (++tries < 60) window.setTimeout(attempt, 100);
     })();
   }
-  window.addEventListener("DOMContentLoaded", scrollToHash);
+  window.ogeloScrollToAnchor = scrollToAnchor; // also used by the site search
+  function scrollToHash() {
+    if (window.location.hash) scrollToAnchor(decodeURIComponent(window.location.hash.slice(1)));
+  }
+  window.addEventListener("DOMContentLoaded", function () {
+    scrollToHash();
+    if (window.ResizeObserver) new ResizeObserver(holdAnchor).observe(document.body);
+  });
   window.addEventListener("_dashprivate_pushstate", function () {
     window.setTimeout(scrollToHash, 0);
   });

@@ -87,13 +87,17 @@ clientside_callback(
     function(pathname, hash, value) {
         if (hash && hash.length > 1) {
             const id = decodeURIComponent(hash.slice(1));
-            let tries = 0;
-            const timer = setInterval(function() {
-                const el = document.getElementById(id);
-                tries += 1;
-                if (el) { el.scrollIntoView({block: "start"}); clearInterval(timer); }
-                else if (tries > 50) { clearInterval(timer); }
-            }, 100);
+            if (window.ogeloScrollToAnchor) {  // the guide's assets/page.js: scroll and hold
+                window.ogeloScrollToAnchor(id);
+            } else {  // the search box on its own: scroll once the heading is drawn
+                let tries = 0;
+                const timer = setInterval(function() {
+                    const el = document.getElementById(id);
+                    tries += 1;
+                    if (el) { el.scrollIntoView({block: "start"}); clearInterval(timer); }
+                    else if (tries > 50) { clearInterval(timer); }
+                }, 100);
+            }
         }
         return value ? "" : window.dash_clientside.no_update;  // empty stays unsent
     }
