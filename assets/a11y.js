@@ -81,24 +81,36 @@
     });
   }
 
-  function repair() {
+  // Names and table labels read no layout: they are set on the next frame after a change,
+  // so no control is ever without its name. Scrollers are measured (scroll sizes force the
+  // browser to lay the page out), so that waits until the page is still
+  // (assets/00-when-still.js). `window.__a11yPending` lets tests wait for both.
+  function name() {
     if (!document.documentElement.lang) document.documentElement.lang = "en";
     nameSliders();
     nameFileInputs();
     nameProgressBars();
-    focusableScrollers();
     stackableTables();
   }
+  function repair() {
+    name();
+    focusableScrollers();
+  }
 
-  // Repairs wait until the page is still (assets/00-when-still.js);
-  // `window.__a11yPending` lets tests wait for them.
-  var repairWhenStill = window.ogeloWhenStill(function () {
-    repair();
+  var measureWhenStill = window.ogeloWhenStill(function () {
+    focusableScrollers();
     window.__a11yPending = false;
   });
+  var queued = false;
   function schedule() {
     window.__a11yPending = true;
-    repairWhenStill();
+    measureWhenStill();
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(function () {
+      queued = false;
+      name();
+    });
   }
 
   document.documentElement.lang = document.documentElement.lang || "en";

@@ -41,22 +41,9 @@ LABS = [
 
 def component_props(tree) -> dict[str, dict]:
     """id → props, for every component with a string id in a layout tree."""
-    found: dict[str, dict] = {}
+    from app.components.first_view import components_by_id
 
-    def walk(node):
-        if isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-            return
-        if not hasattr(node, "to_plotly_json"):
-            return
-        props = node.to_plotly_json()["props"]
-        if isinstance(props.get("id"), str):
-            found[props["id"]] = props
-        walk(props.get("children"))
-
-    walk(tree)
-    return found
+    return {i: c.to_plotly_json()["props"] for i, c in components_by_id(tree).items()}
 
 
 def request_body(dep: dict, props: dict[str, dict]) -> dict:

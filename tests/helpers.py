@@ -146,21 +146,9 @@ def run_clientside(js_function: str, *args, triggered_id=None):
 
 def find_ids(tree) -> dict:
     """id → component, for every component with a string id in a layout tree."""
-    found: dict = {}
+    from app.components.first_view import components_by_id
 
-    def walk(node):
-        if isinstance(node, list | tuple):
-            for child in node:
-                walk(child)
-            return
-        if not hasattr(node, "to_plotly_json"):
-            return
-        if isinstance(getattr(node, "id", None), str):
-            found[node.id] = node
-        walk(getattr(node, "children", None))
-
-    walk(tree)
-    return found
+    return components_by_id(tree)
 
 
 # ---- calling Dash callbacks over HTTP, as the browser does ----------------------------
