@@ -10,6 +10,7 @@ from functools import cache
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, clientside_callback, dcc, html
 
+from app.components.below_the_fold import holds_chart, split_at_fold
 from app.components.first_view import draw_first_views
 from app.components.glossary_links import link_terms
 from app.components.markdown import md, md_escape
@@ -247,22 +248,34 @@ def stage_layout(slug: str) -> html.Div:
     stage = content.stage(slug)
     seen: set[str] = set()  # glossary terms already linked on this page
     intro = md(link_terms(stage.intro, seen)) if stage.intro else None
-    article = html.Div(
-        [
-            header(stage, len(content.stages)),
-            intro,
-            key_concepts(stage),
-            *sections(stage, seen),
-            worked_example(stage),
-            pitfalls(stage),
-            quiz_card(slug),
-            sources(stage),
-            footer(stage),
-        ],
-        className="stage-article",
-    )
+    parts = [
+        header(stage, len(content.stages)),
+        intro,
+        key_concepts(stage),
+        *sections(stage, seen),
+        worked_example(stage),
+        pitfalls(stage),
+        quiz_card(slug),
+        sources(stage),
+        footer(stage),
+    ]
     # The labs' first views are drawn here, once, rather than by callbacks on every visit.
-    return draw_first_views(html.Div([article, contents(stage)], className="stage-page has-toc"))
+    draw_first_views(parts)
+    # The first screen: header, intro, key concepts and the first section; the rest follows
+    # once the key concepts (Markdown, which Dash draws last) are on screen.
+    first_screen = split_at_fold(
+        parts, FIRST_SCREEN, page=slug, drawn_when=".stage-article .key-concepts"
+    )
+    article = html.Div(first_screen, className="stage-article")
+    return html.Div([article, contents(stage)], className="stage-page has-toc")
+
+
+FIRST_SCREEN = 4  # parts of a page drawn before the rest (see stage_layout)
+
+
+def first_screen_draws_chart(slug: str) -> bool:
+    """Whether the first screen of page `slug` holds a chart (so Plotly is wanted at once)."""
+    return holds_chart(stage_layout(slug).children[0].children[:FIRST_SCREEN])
 
 
 def build_every_page() -> None:

@@ -49,10 +49,17 @@ def page_title(path: str, default: str, prefix: str = "/") -> str:
 
 
 def draws_charts_first(path: str, prefix: str = "/") -> bool:
-    """Whether the page at `path` draws a chart in its first view: the dashboard and every
-    content page do; the glossary and the not-found page do not."""
+    """Whether the page at `path` draws a chart in its first screen: the dashboard does, a
+    content page if a chart sits above its fold; the glossary and the not-found page do not."""
+    from app.components.stage_page import first_screen_draws_chart
+
     relative = relative_path(path, prefix)
-    return relative == "" or relative in {p.path.strip("/") for p in get_content().pages}
+    if relative == "":
+        return True
+    return any(
+        p.path.strip("/") == relative and first_screen_draws_chart(p.slug)
+        for p in get_content().pages
+    )
 
 
 def is_known_page(path: str, prefix: str = "/") -> bool:

@@ -30,7 +30,8 @@ window.fetch = function(url, init) {
 };
 """
 
-# Resolves once the content is in, a chart (if any) is drawn and no callback is pending.
+# Resolves once the whole page is in (also what it draws after its first screen), a chart
+# (if any) is drawn and no callback is pending.
 SETTLED_JS = """
 const done = arguments[arguments.length - 1];
 let quiet = 0;
@@ -39,7 +40,8 @@ let quiet = 0;
         || document.querySelector('[data-dash-is-loading="true"]');
     const graphs = document.querySelectorAll('.dash-graph').length;
     const drawn = document.querySelector('.js-plotly-plot .main-svg');
-    const ready = document.querySelector('#main h1') && !busy && (!graphs || drawn);
+    const whole = !document.querySelector('#page-rest:empty');
+    const ready = document.querySelector('#main h1') && whole && !busy && (!graphs || drawn);
     quiet = ready ? quiet + 1 : 0;
     if (quiet >= 10) { done(window.__dashCalls); } else { setTimeout(poll, 50); }
 })();

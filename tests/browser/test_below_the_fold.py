@@ -1,0 +1,78 @@
+"""A long page draws its first screen first and the rest just after it
+(app/components/below_the_fold.py): the reader sees the top of the page sooner, and nothing
+below is lost: the rest arrives by itself, its charts are drawn, its controls work, and a
+link to a section in it lands on that section."""
+
+from __future__ import annotations
+
+from app.content import get_content
+from tests.browser.helpers import click, console_errors
+from tests.helpers import wait_until
+
+# From the first byte on: when the first screen's key concepts and the rest were drawn.
+ORDER_JS = """
+window.__drawn = {};
+new MutationObserver(function () {
+    const now = performance.now();
+    if (!window.__drawn.concepts && document.querySelector('.stage-article .key-concepts'))
+        window.__drawn.concepts = now;
+    const rest = document.getElementById('page-rest');
+    if (!window.__drawn.rest && rest && rest.children.length) window.__drawn.rest = now;
+}).observe(document, {childList: true, subtree: true});
+"""
+
+EVERY_CHART_DRAWN = """return document.querySelectorAll('.dash-graph').length > 0 &&
+    Array.from(document.querySelectorAll('.dash-graph'))
+        .every(g => g.querySelector('.main-svg'));"""
+
+
+def test_the_first_screen_is_drawn_before_the_rest_and_the_rest_follows(br, app_url):
+    br.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ORDER_JS})
+    br.driver.get(app_url + "/training")
+    br.wait_for_element("#main h1", timeout=20)
+    wait_until(lambda: br.driver.execute_script("return !!window.__drawn.rest"), timeout=20)
+    drawn = br.driver.execute_script("return window.__drawn")
+    assert drawn["concepts"] <= drawn["rest"], drawn
+    # What lies below the first screen is all there: the labs' charts, the quiz, the footer.
+    wait_until(lambda: br.driver.execute_script(EVERY_CHART_DRAWN), timeout=30)
+    for selector in ("#worked-example", "#quiz", "#stage-next"):
+        br.wait_for_element(selector, timeout=10)
+    assert console_errors(br) == []
+
+
+def test_a_link_to_a_section_below_the_fold_lands_on_it(br, app_url):
+    stage = get_content().stage("training")
+    assert stage.quiz
+    br.driver.get(app_url + "/training#quiz")
+
+    def quiz_at_top() -> bool:
+        top = br.driver.execute_script(
+            "const q = document.getElementById('quiz');"
+            "return q ? q.getBoundingClientRect().top : null;"
+        )
+        return top is not None and 0 <= top < 250
+
+    wait_until(quiz_at_top, timeout=20)
+
+
+def test_moving_to_another_page_draws_its_rest_too(br, app_url):
+    stages = get_content().stages
+    here = next(i for i, s in enumerate(stages) if s.slug == "training")
+    following = stages[here + 1]
+    br.driver.get(app_url + "/training")
+    br.wait_for_element("#quiz", timeout=20)
+    # In the page, not a new load: Dash keeps the holder element and swaps what is in it.
+    click(br, "#stage-next")
+    br.wait_for_contains_text("#main h1", following.title, timeout=15)
+    wait_until(
+        lambda: br.driver.execute_script(
+            "const r = document.getElementById('page-rest');"
+            "return r && r.dataset.page === arguments[0] && r.children.length > 0;",
+            following.slug,
+        ),
+        timeout=20,
+    )
+    title = br.driver.find_element("css selector", "#worked-example h2").text
+    assert following.worked_example_title in title
+    wait_until(lambda: br.driver.execute_script(EVERY_CHART_DRAWN), timeout=30)
+    assert console_errors(br) == []
