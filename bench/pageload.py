@@ -182,8 +182,9 @@ def browser():
 
 
 def load(driver, url: str, attempts: int = 2) -> Load:
-    """One load of `url`: (ms to first screen, ms to whole page, bytes, requests). A load that never gets ready
-    is reported and tried once more (seen rarely, even on the bare page)."""
+    """One load of `url`: (ms to first screen, ms to whole page, bytes, requests). A load
+    that never gets ready is reported and tried once more (seen rarely, even on the bare
+    page)."""
     from selenium.common.exceptions import TimeoutException
 
     for attempt in range(1, attempts + 1):
