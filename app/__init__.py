@@ -26,15 +26,19 @@ class GuideDash(dash.Dash):
         return config
 
     def interpolate_index(self, **kwargs):
-        from app.server.routes import draws_charts_first, page_title
+        from app.server.routes import first_chart, page_title
 
+        prefix = self.config.requests_pathname_prefix
         kwargs["title"] = html.escape(page_title(request.path, self.title))
-        if draws_charts_first(request.path, self.config.requests_pathname_prefix):
-            # Plotly.js (1.4 MB, ~1 s to run) is fetched only once a chart mounts, three
-            # round trips into the page's life; run it while Dash fetches the page instead
-            # (dcc's graph uses window.Plotly when it is there).
-            plotly_js = f"{self.config.requests_pathname_prefix}{PLOTLY_JS}"
-            kwargs["metas"] += f'\n<script async src="{plotly_js}"></script>'
+        # Plotly.js (1.4 MB, ~1 s to run) is fetched only once a chart mounts, three round
+        # trips into the page's life. For a chart in the first screen, run it while Dash
+        # fetches the page (dcc's graph uses window.Plotly when it is there); for charts
+        # further down, only fetch it early: running it would hold up the first screen.
+        where = first_chart(request.path, prefix)
+        if where == "first screen":
+            kwargs["metas"] += f'\n<script async src="{prefix}{PLOTLY_JS}"></script>'
+        elif where == "below":
+            kwargs["metas"] += f'\n<link rel="preload" as="script" href="{prefix}{PLOTLY_JS}">'
         return super().interpolate_index(**kwargs)
 
 

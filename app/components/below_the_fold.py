@@ -39,16 +39,19 @@ def split_at_fold(children: list, first_screen: int, page: str, drawn_when: str)
     ]
 
 
-def holds_chart(tree) -> bool:
-    """Whether `tree` draws a chart (a dcc.Graph) itself, not in a deferred rest."""
+def holds_chart(tree, *, held: bool = False) -> bool:
+    """Whether `tree` draws a chart (a dcc.Graph): in its first screen, or (`held`) also
+    in a rest held for after it."""
     if isinstance(tree, list | tuple):
-        return any(holds_chart(c) for c in tree)
+        return any(holds_chart(c, held=held) for c in tree)
     if isinstance(tree, dcc.Graph):
         return True
-    if isinstance(tree, dcc.Store) or not isinstance(tree, Component):
+    if isinstance(tree, dcc.Store):
+        return held and tree.id == REST_DATA and holds_chart(tree.data, held=held)
+    if not isinstance(tree, Component):
         return False
     return any(
-        holds_chart(getattr(tree, name, None))
+        holds_chart(getattr(tree, name, None), held=held)
         for name in tree._prop_names
         if isinstance(getattr(tree, name, None), Component | list | tuple)
     )

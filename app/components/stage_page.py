@@ -6,11 +6,12 @@ from __future__ import annotations
 import importlib
 import logging
 from functools import cache
+from itertools import takewhile
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, clientside_callback, dcc, html
 
-from app.components.below_the_fold import holds_chart, split_at_fold
+from app.components.below_the_fold import REST, holds_chart, split_at_fold
 from app.components.first_view import draw_first_views
 from app.components.glossary_links import link_terms
 from app.components.markdown import md, md_escape
@@ -106,20 +107,28 @@ def contents(stage: Stage) -> html.Nav:
     )
 
 
+LABS = "stage-section-labs"  # the part of a section from its first lab on
+
+
 def sections(stage: Stage, seen: set[str] | None = None) -> list:
-    """The page's sections; glossary terms link to their definitions (once per page)."""
+    """The page's sections; glossary terms link to their definitions (once per page). A
+    section with a lab is two parts: its heading and the text before its first lab, then
+    the rest (class LABS), so that a page's first screen can end where its labs begin."""
     seen = set() if seen is None else seen
     out = []
     for section in stage.sections:
-        children: list = [
-            html.H2(section.title, className="section-title", id=anchor(section.title))
-        ]
+        text: list = [html.H2(section.title, className="section-title", id=anchor(section.title))]
+        labs: list = []
         for block in section.blocks:
             if block.kind == "lab":
-                children.append(lab_layout(block.value))
+                labs.append(lab_layout(block.value))
             else:
-                children.append(md(link_terms(block.value, seen)))
-        out.append(html.Section(children, className="stage-section mb-4"))
+                (labs if labs else text).append(md(link_terms(block.value, seen)))
+        if labs:
+            out.append(html.Section(text, className="stage-section"))
+            out.append(html.Div(labs, className=f"stage-section {LABS} mb-4"))
+        else:
+            out.append(html.Section(text, className="stage-section mb-4"))
     return out
 
 
@@ -261,21 +270,30 @@ def stage_layout(slug: str) -> html.Div:
     ]
     # The labs' first views are drawn here, once, rather than by callbacks on every visit.
     draw_first_views(parts)
-    # The first screen: header, intro, key concepts and the first section; the rest follows
-    # once the key concepts (Markdown, which Dash draws last) are on screen.
-    first_screen = split_at_fold(
-        parts, FIRST_SCREEN, page=slug, drawn_when=".stage-article .key-concepts"
+    # The first screen is the text before the first lab: header, intro, key concepts and
+    # the first section's opening. The labs follow once the key concepts (Markdown, which
+    # Dash draws last) are on screen.
+    fold = next(
+        (i for i, p in enumerate(parts) if LABS in (getattr(p, "className", "") or "")),
+        len(parts),
     )
+    first_screen = split_at_fold(parts, fold, page=slug, drawn_when=".stage-article .key-concepts")
     article = html.Div(first_screen, className="stage-article")
     return html.Div([article, contents(stage)], className="stage-page has-toc")
 
 
-FIRST_SCREEN = 4  # parts of a page drawn before the rest (see stage_layout)
+def first_screen(slug: str) -> list:
+    """What page `slug` draws before the rest (see stage_layout)."""
+    return list(
+        takewhile(lambda c: getattr(c, "id", None) != REST, stage_layout(slug).children[0].children)
+    )
 
 
-def first_screen_draws_chart(slug: str) -> bool:
-    """Whether the first screen of page `slug` holds a chart (so Plotly is wanted at once)."""
-    return holds_chart(stage_layout(slug).children[0].children[:FIRST_SCREEN])
+def first_chart(slug: str) -> str | None:
+    """Where page `slug` draws its first chart: "first screen", "below" or None."""
+    if holds_chart(first_screen(slug)):
+        return "first screen"
+    return "below" if holds_chart(stage_layout(slug), held=True) else None
 
 
 def build_every_page() -> None:

@@ -69,10 +69,8 @@ def layout():
                 className="small mb-2",
             ),
             dbc.Row(
-                [
-                    dbc.Col(spec_field(LAB, f), xs=6, md=3 if i < 2 else 2)
-                    for i, f in enumerate(FIELDS)
-                ],
+                # Three to a row: a field with a unit ("% of peak") needs room for its number.
+                [dbc.Col(spec_field(LAB, f), xs=6, md=4) for f in FIELDS],
                 className="g-2",
             ),
             html.Div(id=f"{LAB}-error"),

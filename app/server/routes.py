@@ -48,18 +48,18 @@ def page_title(path: str, default: str, prefix: str = "/") -> str:
     return not_found
 
 
-def draws_charts_first(path: str, prefix: str = "/") -> bool:
-    """Whether the page at `path` draws a chart in its first screen: the dashboard does, a
-    content page if a chart sits above its fold; the glossary and the not-found page do not."""
-    from app.components.stage_page import first_screen_draws_chart
+def first_chart(path: str, prefix: str = "/") -> str | None:
+    """Where the page at `path` draws its first chart: "first screen" (the dashboard),
+    "below" (a content page, below its first screen), or None (the glossary, not found)."""
+    from app.components import stage_page
 
     relative = relative_path(path, prefix)
     if relative == "":
-        return True
-    return any(
-        p.path.strip("/") == relative and first_screen_draws_chart(p.slug)
-        for p in get_content().pages
-    )
+        return "first screen"
+    for page in get_content().pages:
+        if page.path.strip("/") == relative:
+            return stage_page.first_chart(page.slug)
+    return None
 
 
 def is_known_page(path: str, prefix: str = "/") -> bool:

@@ -10,9 +10,10 @@ from dash import dcc, html
 from app.components.below_the_fold import REST, REST_DATA, holds_chart, split_at_fold
 from app.components.first_view import components_by_id
 from app.components.stage_page import (
-    FIRST_SCREEN,
+    LABS,
     anchor,
-    first_screen_draws_chart,
+    first_chart,
+    first_screen,
     stage_layout,
 )
 from app.content import get_content
@@ -43,8 +44,13 @@ def test_every_page_shows_its_top_and_holds_the_rest_with_nothing_lost(page):
     header = article.children[0]
     assert isinstance(header.children[1], html.H1)
     ids = components_by_id(article)
-    # The rest holds the worked example, the quiz (if any) and the footer's links.
+    # The first screen is text: it ends where the page's first lab begins.
+    top = first_screen(page.slug)
+    assert not any(LABS in (getattr(p, "className", "") or "") for p in top)
     rest = ids[REST_DATA].data
+    if any(b.kind == "lab" for s in page.sections for b in s.blocks):
+        assert LABS in rest[0].className  # ...and the rest begins with it
+    # The rest holds the worked example, the quiz (if any) and the footer's links.
     assert {"worked-example", "stage-next", "stage-prev"} <= set(components_by_id(rest))
     if page.quiz:
         assert "quiz" in components_by_id(rest)
@@ -52,15 +58,25 @@ def test_every_page_shows_its_top_and_holds_the_rest_with_nothing_lost(page):
     assert {anchor(s.title) for s in page.sections} <= set(ids)
 
 
-def test_plotly_comes_with_the_page_only_when_the_first_screen_draws_a_chart(client):
-    with_chart = [p for p in PAGES if first_screen_draws_chart(p.slug)]
-    without = [p for p in PAGES if not first_screen_draws_chart(p.slug)]
-    assert with_chart and without  # both kinds exist, so both branches are tested
+def test_plotly_runs_with_the_page_only_for_a_chart_in_its_first_screen(client):
+    """A chart in the first screen: Plotly.js runs while Dash fetches the page. Charts only
+    further down: it is fetched early but not run, so it does not hold up the first screen."""
+    run = '<script async src="/_dash-component-suites/plotly/package_data/plotly.min.js">'
+    fetch = '<link rel="preload" as="script" href="/_dash-component-suites/plotly/package_data/'
     for page in PAGES:
-        first = stage_layout(page.slug).children[0].children[:FIRST_SCREEN]
-        assert first_screen_draws_chart(page.slug) == holds_chart(first)
-    script = 'async src="/_dash-component-suites/plotly/package_data/plotly.min.js"'
-    assert script in client.get(with_chart[0].path).get_data(as_text=True)
-    assert script not in client.get(without[0].path).get_data(as_text=True)
-    assert script in client.get("/").get_data(as_text=True)  # the dashboard's chart
-    assert script not in client.get("/glossary").get_data(as_text=True)
+        article = stage_layout(page.slug).children[0]
+        expected = (
+            "first screen"
+            if holds_chart(first_screen(page.slug))
+            else "below"
+            if holds_chart(article, held=True)
+            else None
+        )
+        assert first_chart(page.slug) == expected
+        html_text = client.get(page.path).get_data(as_text=True)
+        assert (run in html_text) == (expected == "first screen"), page.slug
+        assert (fetch in html_text) == (expected == "below"), page.slug
+    assert "below" in {first_chart(p.slug) for p in PAGES}
+    assert run in client.get("/").get_data(as_text=True)  # the dashboard's chart
+    glossary = client.get("/glossary").get_data(as_text=True)
+    assert run not in glossary and fetch not in glossary
