@@ -146,18 +146,14 @@ def layout(**_):
                     dbc.CardHeader(html.H2("The pipeline", className="h6 mb-0")),
                     dbc.CardBody(
                         [
+                            # One chart: the browser picks the wide or the narrow map
+                            # (drawing both, one hidden, cost a second Plotly drawing).
                             dcc.Graph(
-                                id="home-map-wide",
-                                className="d-none d-md-block",
-                                figure=pipeline_map(_map_items(empty), columns=4),
+                                id="home-map",
+                                figure=pipeline_map(_map_items(empty), columns=MAP_COLUMNS["wide"]),
                                 **graph,
                             ),
-                            dcc.Graph(
-                                id="home-map-narrow",
-                                className="d-md-none",
-                                figure=pipeline_map(_map_items(empty), columns=2),
-                                **graph,
-                            ),
+                            dcc.Store(id="home-map-figures"),
                             html.Div(
                                 "Click a stage to open it. Colours show your progress: "
                                 "grey not started, amber in progress, green completed.",
@@ -182,8 +178,7 @@ def _outputs() -> list:
         Output("home-progress-bar", "value"),
         Output("home-progress-text", "children"),
         Output("home-continue", "children"),
-        Output("home-map-wide", "figure"),
-        Output("home-map-narrow", "figure"),
+        Output("home-map-figures", "data"),
     ]
     outputs += [Output(f"home-status-{s}", "children") for s in content.page_slugs]
     if content.topics:
@@ -240,8 +235,7 @@ def render_dashboard(raw):
         round(100 * done / total),
         progress_text(done, total),
         cont,
-        pipeline_map(items, columns=MAP_COLUMNS["wide"]),
-        pipeline_map(items, columns=MAP_COLUMNS["narrow"]),
+        {width: pipeline_map(items, columns=n) for width, n in MAP_COLUMNS.items()},
         *[_status_line(doc, s) for s in content.page_slugs],
     ]
     if content.topics:
@@ -251,14 +245,24 @@ def render_dashboard(raw):
     return out
 
 
+# The map for this screen: two columns on a phone (Bootstrap's md breakpoint, 768 px).
+clientside_callback(
+    """function(figures) {
+        if (!figures) return window.dash_clientside.no_update;
+        return window.matchMedia("(min-width: 768px)").matches ? figures.wide : figures.narrow;
+    }""",
+    Output("home-map", "figure"),
+    Input("home-map-figures", "data"),
+    prevent_initial_call=True,
+)
+
 # Clicking a stage on the map opens it (in the browser: no server round trip).
-for _map_id in ("home-map-wide", "home-map-narrow"):
-    clientside_callback(
-        """function(click) {
-            const point = click && click.points && click.points[0];
-            return point && point.customdata ? point.customdata : window.dash_clientside.no_update;
-        }""",
-        Output("url", "pathname", allow_duplicate=True),
-        Input(_map_id, "clickData"),
-        prevent_initial_call=True,
-    )
+clientside_callback(
+    """function(click) {
+        const point = click && click.points && click.points[0];
+        return point && point.customdata ? point.customdata : window.dash_clientside.no_update;
+    }""",
+    Output("url", "pathname", allow_duplicate=True),
+    Input("home-map", "clickData"),
+    prevent_initial_call=True,
+)

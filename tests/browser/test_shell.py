@@ -12,6 +12,7 @@ from app.config import TITLE
 from app.content import get_content
 from app.state import progress
 from tests.browser.helpers import click, console_errors
+from tests.helpers import wait_until
 
 STAGES = get_content().stages
 ROUTES = [("/", TITLE)] + [(s.path, s.title) for s in STAGES] + [("/glossary", "Glossary")]
@@ -137,11 +138,25 @@ def test_unknown_path_shows_a_friendly_404_with_a_way_back(br, app_url):
 
 def test_clicking_a_stage_on_the_pipeline_map_opens_it(br, app_url):
     open_path(br, app_url, "/")
-    point = br.wait_for_element("#home-map-wide .scatterlayer .trace:first-child .point", 15)
+    point = br.wait_for_element("#home-map .scatterlayer .trace:first-child .point", 15)
     # Plotly's drag layer sits on top of the markers; a real pointer clicks through it.
     ActionChains(br.driver).move_to_element(point).click().perform()
     br.wait_for_contains_text("#main h1", STAGES[0].title)
     assert br.driver.current_url.endswith(STAGES[0].path)
+
+
+MAP_COLUMNS_JS = """const gd = document.querySelector('#home-map .js-plotly-plot');
+    return gd && gd._fullLayout ? Math.round(gd._fullLayout.xaxis.range[1] + 0.4) : null;"""
+
+
+def test_the_pipeline_map_has_four_columns_and_two_on_a_phone(br, app_url):
+    open_path(br, app_url, "/")
+    wait_until(lambda: br.driver.execute_script(MAP_COLUMNS_JS) == 4, timeout=15)
+    br.driver.set_window_size(390, 860)
+    open_path(br, app_url, "/")
+    wait_until(lambda: br.driver.execute_script(MAP_COLUMNS_JS) == 2, timeout=15)
+    assert len(br.driver.find_elements("css selector", "#home-map .main-svg")) >= 1
+    assert console_errors(br) == []
 
 
 def test_phone_width_folds_the_sidebar_behind_the_menu_button(br, app_url):

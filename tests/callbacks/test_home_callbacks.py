@@ -12,7 +12,7 @@ CONTENT = get_content()
 
 def status_lines(home, doc):
     out = home.render_dashboard(doc)
-    first = 5  # progress bar, text, continue card, two maps
+    first = 4  # progress bar, text, continue card, the maps
     return dict(zip(CONTENT.page_slugs, out[first : first + len(CONTENT.page_slugs)], strict=True))
 
 
