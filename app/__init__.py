@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 
 import dash
+import flask
 from flask import request
 
 from app.config import ASSETS_DIR, DEFAULT_CACHE_DIR, TITLE, settings
@@ -48,6 +49,7 @@ def create_app(*, warm: bool = True) -> dash.Dash:
     from app import server
     from app.content import get_content
     from app.core.tinylm.runtime import cap_blas_threads_for_serving
+    from app.server import compression
     from app.server.cache_dir import ensure_private_dir
     from app.server.limits import on_callback_error
 
@@ -56,6 +58,7 @@ def create_app(*, warm: bool = True) -> dash.Dash:
     ensure_private_dir(settings.cache_dir, strict=settings.cache_dir == DEFAULT_CACHE_DIR)
     app = GuideDash(
         __name__,
+        server=compression.configure(flask.Flask(__name__)),
         title=TITLE,
         update_title=None,
         use_pages=True,

@@ -10,6 +10,8 @@
               HSTS over HTTPS) and no version banner.
 - `routes`:   `/healthz` for the platforms' checks; unknown paths answer HTTP 404 while
               the friendly not-found page still renders.
+- `compression`: static files (Dash's bundles, Plotly.js, the assets) are compressed once
+              and kept, not on every request (`create_app` sets it up with the server).
 """
 
 from __future__ import annotations
