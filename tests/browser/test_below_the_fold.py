@@ -17,6 +17,7 @@ new MutationObserver(function () {
     if (!window.__drawn.concepts && document.querySelector('.stage-article .key-concepts'))
         window.__drawn.concepts = now;
     const rest = document.getElementById('page-rest');
+    if (!window.__drawn.holder && rest) window.__drawn.holder = now;
     if (!window.__drawn.rest && rest && rest.children.length) window.__drawn.rest = now;
 }).observe(document, {childList: true, subtree: true});
 """
@@ -30,9 +31,13 @@ def test_the_first_screen_is_drawn_before_the_rest_and_the_rest_follows(br, app_
     br.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ORDER_JS})
     br.driver.get(app_url + "/training")
     br.wait_for_element("#main h1", timeout=20)
-    wait_until(lambda: br.driver.execute_script("return !!window.__drawn.rest"), timeout=20)
+    both = "return !!(window.__drawn.rest && window.__drawn.concepts)"
+    wait_until(lambda: br.driver.execute_script(both), timeout=20)
     drawn = br.driver.execute_script("return window.__drawn")
-    assert drawn["concepts"] <= drawn["rest"], drawn
+    # After the first screen; or, if its Markdown is very slow (a loaded CI machine), by
+    # the script's deadline 1.5 s after the holder appeared.
+    in_time = drawn["rest"] - drawn["holder"] >= 1400
+    assert drawn["concepts"] <= drawn["rest"] or in_time, drawn
     # What lies below the first screen is all there: the labs' charts, the quiz, the footer.
     wait_until(lambda: br.driver.execute_script(EVERY_CHART_DRAWN), timeout=30)
     for selector in ("#worked-example", "#quiz", "#stage-next"):
