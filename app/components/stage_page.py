@@ -289,6 +289,7 @@ def first_screen(slug: str) -> list:
     )
 
 
+@cache  # asked on every page request; the layout it reads is built once and never changes
 def first_chart(slug: str) -> str | None:
     """Where page `slug` draws its first chart: "first screen", "below" or None."""
     if holds_chart(first_screen(slug)):
