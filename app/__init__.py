@@ -12,7 +12,6 @@ from flask import request
 from app.config import ASSETS_DIR, DEFAULT_CACHE_DIR, TITLE, settings
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-PLOTLY_JS = "_dash-component-suites/plotly/package_data/plotly.min.js"  # dcc's own URL
 
 
 class GuideDash(dash.Dash):
@@ -27,14 +26,16 @@ class GuideDash(dash.Dash):
         return config
 
     def interpolate_index(self, **kwargs):
+        from app.server.plotly_bundle import PLOTLY_JS
         from app.server.routes import first_chart, page_title
 
         prefix = self.config.requests_pathname_prefix
         kwargs["title"] = html.escape(page_title(request.path, self.title))
-        # Plotly.js (1.4 MB, ~1 s to run) is fetched only once a chart mounts, three round
-        # trips into the page's life. For a chart in the first screen, run it while Dash
-        # fetches the page (dcc's graph uses window.Plotly when it is there); for charts
-        # further down, only fetch it early: running it would hold up the first screen.
+        # Plotly.js (the guide's bundle: 1.3 MB) is fetched only once a chart mounts, three
+        # round trips into the page's life. For a chart in the first screen, run it while
+        # Dash fetches the page (dcc's graph uses window.Plotly when it is there); for
+        # charts further down, only fetch it early: running it would hold up the first
+        # screen.
         where = first_chart(request.path, prefix)
         if where == "first screen":
             kwargs["metas"] += f'\n<script async src="{prefix}{PLOTLY_JS}"></script>'

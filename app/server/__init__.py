@@ -10,6 +10,8 @@
               HSTS over HTTPS) and no version banner.
 - `routes`:   `/healthz` for the platforms' checks; unknown paths answer HTTP 404 while
               the friendly not-found page still renders.
+- `plotly_bundle`: dcc's Plotly.js URL serves the guide's own bundle, with only the
+              chart types it draws (a quarter of the full Plotly.js).
 - `compression`: static files (Dash's bundles, Plotly.js, the assets) are compressed once
               and kept, not on every request (`create_app` sets it up with the server).
 """
@@ -18,11 +20,12 @@ from __future__ import annotations
 
 import dash
 
-from app.server import headers, limits, routes
+from app.server import headers, limits, plotly_bundle, routes
 
 
 def install(app: dash.Dash) -> None:
     """Add the guide's request limits, security headers and routes to `app`."""
     limits.install(app)
+    plotly_bundle.install(app)
     routes.install(app)
     headers.install(app)  # last: its after_request hook sees every other response

@@ -12,6 +12,7 @@ def test_picking_mixtures_changes_the_charts(br, app_url):
     br.driver.get(app_url + "/data-collection")
     br.wait_for_contains_text("#data_mixtures-chart-a", "LLaMA (2023)", timeout=20)
     br.wait_for_contains_text("#data_mixtures-chart-b", "The Pile (2020)", timeout=10)
+    br.wait_for_element("#data_mixtures-chart-a .sunburstlayer path", timeout=10)
     Select(br.find_element("#data_mixtures-a")).select_by_visible_text("GPT-3 (2020)")
     br.wait_for_contains_text("#data_mixtures-chart-a", "GPT-3 (2020)", timeout=10)
     assert "Books1" in br.find_element("#data_mixtures-chart-a").text

@@ -47,6 +47,15 @@ let quiet = 0;
 })();
 """
 
+# Trace types of drawn charts that the page's Plotly.js does not know (it would draw them
+# as empty frames, silently): the guide ships a bundle with only the types it uses.
+UNKNOWN_TRACES_JS = """
+const known = new Set(Object.keys(window.Plotly.PlotSchema.get().traces));
+return Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .flatMap(g => (g.data || []).map(t => t.type || 'scatter'))
+    .filter(type => !known.has(type));
+"""
+
 # What a first view may ask, and why.
 SHELL = (
     r"_pages_content",  # the page itself (Dash pages)
@@ -87,6 +96,8 @@ def test_a_first_view_asks_only_what_the_page_cannot_know(recording, app_url, pa
     unexpected = [c for c in calls if not any(re.search(p, c) for p in SHELL + ALLOWED)]
     assert unexpected == [], f"{path} asked the server on load for {unexpected}"
     assert len(calls) <= 8, f"{path} made {len(calls)} callback requests: {calls}"
+    if br.driver.execute_script("return !!window.Plotly"):
+        assert br.driver.execute_script(UNKNOWN_TRACES_JS) == []
     assert console_errors(br) == []
 
 

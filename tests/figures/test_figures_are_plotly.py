@@ -29,6 +29,7 @@ from app.figures import (
     training,
 )
 from app.labs import data_budget, dedup_explorer, model_timeline, position_maps
+from app.server.plotly_bundle import bundle_traces
 
 HISTORY = {
     "step": [1, 2, 3],
@@ -114,6 +115,8 @@ def test_every_builder_returns_a_dict_that_plotly_accepts(name):
     assert isinstance(fig, dict) and set(fig) <= {"data", "layout"}
     assert all(isinstance(t, dict) and "type" in t for t in fig.get("data", []))
     checked = go.Figure(fig)  # raises ValueError on anything Plotly does not know
+    # ...and the guide's Plotly.js can draw it (it has only the trace types the guide uses)
+    assert {t["type"] for t in fig.get("data", [])} <= bundle_traces()[1]
     assert checked.layout.height == fig["layout"]["height"]
     assert checked.layout.font.family == theme.FONT  # the theme was merged in
 
