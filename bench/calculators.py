@@ -89,6 +89,9 @@ def main() -> None:
     from app import create_app
 
     client = create_app(warm=False).server.test_client()
+    # As in production, a page has been served: the server hashes the page's inline scripts
+    # for its Content-Security-Policy once, on the first page, not on every callback.
+    client.get("/")
     deps = client.get("/_dash-dependencies").get_json()
 
     def dependency(output_id: str) -> dict:

@@ -12,6 +12,8 @@
               the friendly not-found page still renders.
 - `plotly_bundle`: dcc's Plotly.js URL serves the guide's own bundle, with only the
               chart types it draws (a quarter of the full Plotly.js).
+- `fast_json`: callback answers and layouts encoded with orjson (a quarter of the time of
+              Plotly's encoder, which Dash uses).
 - `compression`: static files (Dash's bundles, Plotly.js, the assets) are compressed once
               and kept, not on every request (`create_app` sets it up with the server).
 """
@@ -20,11 +22,12 @@ from __future__ import annotations
 
 import dash
 
-from app.server import headers, limits, plotly_bundle, routes
+from app.server import fast_json, headers, limits, plotly_bundle, routes
 
 
 def install(app: dash.Dash) -> None:
     """Add the guide's request limits, security headers and routes to `app`."""
+    fast_json.install()
     limits.install(app)
     plotly_bundle.install(app)
     routes.install(app)
