@@ -1,6 +1,7 @@
 """How fast do the calculators answer? Each lab's main callback, served through Dash's own
-HTTP endpoint (Flask test client: JSON in, JSON out), timed against a no-op callback in
-the same run. Prints ratios, not absolute times, so it reads the same on any machine.
+HTTP endpoint (Flask test client: JSON in, JSON out), timed against a no-op callback whose
+calls are interleaved with the lab's. Prints ratios, not absolute times, so it reads the
+same on any machine.
 
     python bench/calculators.py [--repeat 100]
 """
@@ -67,18 +68,26 @@ def request_body(dep: dict, props: dict[str, dict]) -> dict:
     }
 
 
-def median_seconds(client, body: dict, repeat: int) -> float:
-    data = json.dumps(body)
-    times = []
+def call_seconds(client, data: str) -> float:
+    start = time.perf_counter()
+    response = client.post("/_dash-update-component", data=data, content_type="application/json")
+    elapsed = time.perf_counter() - start
+    if response.status_code != 200:
+        raise RuntimeError(f"HTTP {response.status_code} for {data[:80]}")
+    return elapsed
+
+
+def ratio_to_noop(client, body: dict, noop_body: dict, repeat: int) -> float:
+    """Median time of `body`'s callback over the no-op's, their calls interleaved (no-op,
+    lab, no-op, lab, ...) so that a machine that slows down midway slows both alike."""
+    data, noop = json.dumps(body), json.dumps(noop_body)
+    for _ in range(5):  # warm up
+        call_seconds(client, data), call_seconds(client, noop)
+    lab_times, noop_times = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.post(
-            "/_dash-update-component", data=data, content_type="application/json"
-        )
-        times.append(time.perf_counter() - start)
-        if response.status_code != 200:
-            raise RuntimeError(f"{body['output']}: HTTP {response.status_code}")
-    return statistics.median(times)
+        noop_times.append(call_seconds(client, noop))
+        lab_times.append(call_seconds(client, data))
+    return statistics.median(lab_times) / statistics.median(noop_times)
 
 
 def main() -> None:
@@ -100,16 +109,16 @@ def main() -> None:
         )
 
     noop_body = request_body(dependency("bench-noop-out"), {"bench-noop-in": {"value": 1}})
-    median_seconds(client, noop_body, 10)  # warm up
-    baseline = median_seconds(client, noop_body, args.repeat)
-    print(f"Median time per call, as a multiple of a no-op Dash callback ({args.repeat} calls)")
+    print(
+        f"Median time per call, as a multiple of a no-op Dash callback "
+        f"({args.repeat} calls of each, interleaved)"
+    )
     print(f"{'lab':<22}{'× no-op':>9}")
     for lab, output_id in LABS:
         props = component_props(importlib.import_module(f"app.labs.{lab}").layout())
         props["selected-model"] = {"data": None}
         body = request_body(dependency(output_id), props)
-        median_seconds(client, body, 3)  # warm up
-        print(f"{lab:<22}{median_seconds(client, body, args.repeat) / baseline:>9.1f}")
+        print(f"{lab:<22}{ratio_to_noop(client, body, noop_body, args.repeat):>9.1f}")
 
 
 if __name__ == "__main__":
