@@ -53,14 +53,16 @@ function firstScreen() {
         || document.querySelector('[data-dash-is-loading="true"]');
     const article = document.querySelector('.stage-article');
     const prose = !article || article.querySelector('.key-concepts');
-    const rest = document.getElementById('page-rest');
-    const restDue = rest && !rest.children.length && inWindow(rest);
+    const held = Array.from(document.querySelectorAll('.page-rest'))
+        .filter(h => !h.children.length);
+    const restDue = held.some(inWindow);
     const graphs = Array.from(document.querySelectorAll('.dash-graph')).filter(inWindow);
     return content && !busy && prose && !restDue && graphs.every(drawn);
 }
 function wholePage() {
-    const rest = document.getElementById('page-rest');
-    return firstScreen() && !(rest && !rest.children.length)
+    const held = Array.from(document.querySelectorAll('.page-rest'))
+        .filter(h => !h.children.length);
+    return firstScreen() && !held.length
         && Array.from(document.querySelectorAll('.dash-graph')).every(drawn);
 }
 function measure() {

@@ -11,7 +11,7 @@ from itertools import takewhile
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, clientside_callback, dcc, html
 
-from app.components.below_the_fold import REST, holds_chart, split_at_fold
+from app.components.below_the_fold import EARLY, REST, holds_chart, split_at_fold
 from app.components.first_view import draw_first_views
 from app.components.glossary_links import link_terms
 from app.components.markdown import md, md_escape
@@ -273,11 +273,13 @@ def stage_layout(slug: str) -> html.Div:
     # The first screen is the text before the first lab: header, intro, key concepts and
     # the first section's opening. The labs follow once the key concepts (Markdown, which
     # Dash draws last) are on screen.
-    fold = next(
-        (i for i, p in enumerate(parts) if LABS in (getattr(p, "className", "") or "")),
-        len(parts),
+    # The first lab below comes first, the labs after it once its chart is drawn.
+    labs = [i for i, p in enumerate(parts) if LABS in (getattr(p, "className", "") or "")]
+    fold = labs[0] if labs else len(parts)
+    early = labs[1] - fold if len(labs) > 1 else 0
+    first_screen = split_at_fold(
+        parts, fold, page=slug, drawn_when=".stage-article .key-concepts", early=early
     )
-    first_screen = split_at_fold(parts, fold, page=slug, drawn_when=".stage-article .key-concepts")
     article = html.Div(first_screen, className="stage-article")
     return html.Div([article, contents(stage)], className="stage-page has-toc")
 
@@ -285,7 +287,10 @@ def stage_layout(slug: str) -> html.Div:
 def first_screen(slug: str) -> list:
     """What page `slug` draws before the rest (see stage_layout)."""
     return list(
-        takewhile(lambda c: getattr(c, "id", None) != REST, stage_layout(slug).children[0].children)
+        takewhile(
+            lambda c: getattr(c, "id", None) not in (EARLY, REST),
+            stage_layout(slug).children[0].children,
+        )
     )
 
 
