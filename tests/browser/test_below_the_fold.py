@@ -19,6 +19,10 @@ new MutationObserver(function () {
     const rest = document.getElementById('page-rest');
     if (!window.__drawn.holder && rest) window.__drawn.holder = now;
     if (!window.__drawn.rest && rest && rest.children.length) window.__drawn.rest = now;
+    const early = document.getElementById('page-rest-early');
+    if (!window.__drawn.early && early && early.children.length) window.__drawn.early = now;
+    if (!window.__drawn.earlyChart && early && early.querySelector('.dash-graph .main-svg'))
+        window.__drawn.earlyChart = now;
 }).observe(document, {childList: true, subtree: true});
 """
 
@@ -42,6 +46,26 @@ def test_the_first_screen_is_drawn_before_the_rest_and_the_rest_follows(br, app_
     wait_until(lambda: br.driver.execute_script(EVERY_CHART_DRAWN), timeout=30)
     for selector in ("#worked-example", "#quiz", "#stage-next"):
         br.wait_for_element(selector, timeout=10)
+    assert console_errors(br) == []
+
+
+def test_the_first_lab_below_comes_first_and_the_labs_after_it_follow(br, app_url):
+    """On a long page the first lab below the fold is drawn on its own, its chart
+    included, and only then the labs after it (or at the script's 1.5 s deadline)."""
+    br.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ORDER_JS})
+    br.driver.get(app_url + "/data-collection")
+    done = "return !!(window.__drawn.rest && window.__drawn.earlyChart)"
+    wait_until(lambda: br.driver.execute_script(done), timeout=30)
+    drawn = br.driver.execute_script("return window.__drawn")
+    in_time = drawn["rest"] - drawn["holder"] >= 1400
+    assert drawn["early"] <= drawn["earlyChart"] and (
+        drawn["earlyChart"] <= drawn["rest"] or in_time
+    )
+    # The first lab's charts are in the early part; the next labs and the quiz follow.
+    br.wait_for_element("#page-rest-early #data_mixtures-chart-a .main-svg", timeout=10)
+    br.wait_for_element("#page-rest #source_checklist-verdict", timeout=10)
+    br.wait_for_element("#page-rest #quiz", timeout=10)
+    wait_until(lambda: br.driver.execute_script(EVERY_CHART_DRAWN), timeout=30)
     assert console_errors(br) == []
 
 
