@@ -38,7 +38,7 @@ def open_settled(br, url: str) -> None:
     br.driver.get(url)
     br.wait_for_element("#main h1", timeout=20)
     # A long page draws what lies below its first screen just after it (below_the_fold.py).
-    br.wait_for_no_elements("#page-rest:empty", timeout=20)
+    br.wait_for_no_elements(".page-rest:empty", timeout=20)
     br.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=30)
     # assets/a11y.js repairs the page once it has been still for a moment
     wait_until(lambda: br.driver.execute_script("return window.__a11yPending === false"))

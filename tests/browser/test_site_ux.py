@@ -15,6 +15,7 @@ from tests.helpers import wait_until
 def open_settled(br, url: str) -> None:
     br.driver.get(url)
     br.wait_for_element("#main h1", timeout=20)
+    br.wait_for_no_elements(".page-rest:empty", timeout=30)  # every part below the fold is in
     br.wait_for_no_elements('[data-dash-is-loading="true"]', timeout=30)
 
 
