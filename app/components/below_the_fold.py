@@ -19,12 +19,12 @@ from __future__ import annotations
 from dash import Input, Output, State, clientside_callback, dcc, html
 from dash.development.base_component import Component
 
-REST = "page-rest"  # where the rest is drawn
-REST_DATA = "page-rest-data"  # the rest, as data
-REST_TRIGGER = "page-rest-trigger"  # set by assets/below-the-fold.js
-EARLY = "page-rest-early"  # the same three for the part drawn before the rest
-EARLY_DATA = "page-rest-early-data"
-EARLY_TRIGGER = "page-rest-early-trigger"
+# Each part has a holder where it is drawn, a store with it as data ("-data") and a store
+# that assets/below-the-fold.js sets when it is time to draw it ("-trigger").
+REST = "page-rest"  # the last part: everything after the early part
+EARLY = "page-rest-early"  # the first lab below the fold, drawn before the rest
+HOLDERS = (EARLY, REST)
+REST_DATA, EARLY_DATA = f"{REST}-data", f"{EARLY}-data"
 
 
 def split_at_fold(
@@ -45,19 +45,20 @@ def split_at_fold(
         return first
     holders = []
     if soon:
-        holders += _holder(EARLY, EARLY_DATA, EARLY_TRIGGER, soon, page, drawn_when)
+        holders += _holder(EARLY, soon, page, drawn_when)
         chart = f"#{EARLY} .dash-graph .main-svg"
         drawn_when = chart if holds_chart(soon) else f"#{EARLY} > *"
-    return [*first, *holders, *_holder(REST, REST_DATA, REST_TRIGGER, rest, page, drawn_when)]
+    return [*first, *holders, *_holder(REST, rest, page, drawn_when)]
 
 
-def _holder(id: str, data_id: str, trigger: str, part: list, page: str, drawn_when: str):
+def _holder(holder_id: str, part: list, page: str, drawn_when: str) -> list:
     # React keeps the holder element when the reader moves to another page; data-page
     # tells the script that it now waits for that page's part.
+    trigger = f"{holder_id}-trigger"
     attrs = {"data-page": page, "data-drawn-when": drawn_when, "data-trigger": trigger}
     return [
-        html.Div(id=id, className="page-rest", **attrs),
-        dcc.Store(id=data_id, data=part),
+        html.Div(id=holder_id, className="page-rest", **attrs),
+        dcc.Store(id=f"{holder_id}-data", data=part),
         dcc.Store(id=trigger),
     ]
 
@@ -80,14 +81,11 @@ def holds_chart(tree, *, held: bool = False) -> bool:
     )
 
 
-for _holder_id, _data_id, _trigger in (
-    (EARLY, EARLY_DATA, EARLY_TRIGGER),
-    (REST, REST_DATA, REST_TRIGGER),
-):
+for _holder_id in HOLDERS:
     clientside_callback(
         "function(ticks, part) { return part; }",
         Output(_holder_id, "children"),
-        Input(_trigger, "data"),
-        State(_data_id, "data"),
+        Input(f"{_holder_id}-trigger", "data"),
+        State(f"{_holder_id}-data", "data"),
         prevent_initial_call=True,
     )

@@ -20,9 +20,9 @@ from typing import Any
 
 import plotly.io as pio
 
-# Dash serialises every response with plotly's JSON encoder. Its "orjson" engine first walks
-# every value in Python to clean it; for figures that are already plain dicts and lists, the
-# standard library's C encoder is 3-4× faster (bench/calculators.py).
+# Answers go out through app/server/fast_json.py (orjson); what orjson refuses falls back
+# to plotly's encoder. Its "orjson" engine first walks every value in Python to clean it;
+# for plain dicts and lists the standard library's C encoder is 3-4× faster.
 pio.json.config.default_engine = "json"
 
 FONT = "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
